@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// The command table and the one error boundary. Each command's module is imported only when that
+// command runs, so `lxdstack --help` stays fast.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { processContext, type CommandContext } from './commands/context.js';
+import { ExitCode, LxdstackError, errorMessage } from './util/errors.js';
+import { appendLog } from './util/log.js';
+import { killAllChildren } from './util/run.js';
+
+type Runner = (ctx: CommandContext) => Promise<number | void>;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
+  const program = new Command('lxdstack')
+    .description('Stand up an OpenStack lab on LXD with Juju, and prove it works.')
+    .version(version(), '-V, --version')
+    .showSuggestionAfterError()
+    .configureHelp({ sortSubcommands: false })
+    .exitOverride();
+
+  const answers = () => new Option('-a, --answers <file>', 'lab answers file (default: ./lab.yaml)');
+
+  program
+    .command('init')
+    .description('guided set-up: ask a few questions and write lab.yaml')
+    .addOption(answers())
+    .option('-y, --yes', 'accept the defaults for anything not given')
+    .addOption(new Option('-p, --profile <name>', 'lab profile').choices(['tutorial-2016', 'novalxd-final', 'modern']))
+    .option('-n, --name <name>', 'lab name')
+    .addOption(new Option('-e, --engine <engine>', 'deployment engine').choices(['juju', 'conjure-up']))
+    .option('-o, --output <file>', 'where to write the answers', 'lab.yaml')
+    .option('--gen-config', 'print the commented lab.yaml template and exit')
+    .action((opts) => run(async (ctx) => (await import('./commands/init.js')).runInit(opts, ctx)));
+
+  program
+    .command('plan')
+    .description('render the bundle, overlays and LXD profile, validate them, and show what deploy will do')
+    .addOption(answers())
+    .option('--json', 'machine-readable output')
+    .action((opts) => run(async (ctx) => (await import('./commands/plan.js')).runPlan(opts, ctx)));
+
+  program
+    .command('deploy')
+    .description('deploy the lab: preflight, LXD, controller, model, bundle, wait, configure, verify')
+    .addOption(answers())
+    .option('--simulate', 'use the built-in Juju simulator (always labelled SIMULATION)')
+    .addOption(new Option('-e, --engine <engine>', 'deployment engine').choices(['juju', 'conjure-up']))
+    .option('--dry-run', 'print every step and its exact command; run nothing')
+    .action((opts) => run(async (ctx) => (await import('./commands/deploy.js')).runDeploy(opts, ctx)));
+
+  program
+    .command('verify')
+    .description('smoke-test the cloud: APIs, services, images, instances that compute')
+    .addOption(answers())
+    .addOption(new Option('--suite <suite>', 'which checks').choices(['quick', 'full', 'compute']).default('full'))
+    .option('--report <formats>', 'reports to write: json,junit,html (comma-separated)')
+    .option('--out <dir>', 'where reports go (default: .lxdstack/<lab>/reports)')
+    .option('--os-cloud <name>', 'verify the cloud named in clouds.yaml instead of the lab')
+    .option('--simulate', 'verify a simulated lab')
+    .action((opts) => run(async (ctx) => (await import('./commands/verify.js')).runVerify(opts, ctx)));
+
+  program
+    .command('status')
+    .description("show the lab's applications, machines and what blocks readiness")
+    .addOption(answers())
+    .option('-m, --model <controller:model>', 'the model to read (default: the lab\'s)')
+    .option('--json', 'machine-readable output')
+    .option('--simulate', 'read the simulated lab')
+    .action((opts) => run(async (ctx) => (await import('./commands/status.js')).runStatus(opts, ctx)));
+
+  program
+    .command('teardown')
+    .description('remove exactly what this lab created, newest first')
+    .addOption(answers())
+    .option('--keep-controller', 'keep the Juju controller')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--simulate', 'tear down a simulated lab')
+    .action((opts) => run(async (ctx) => (await import('./commands/teardown.js')).runTeardown(opts, ctx)));
+
+  program
+    .command('redeploy')
+    .description('tear the model down (keeping the controller) and deploy again with the same answers')
+    .addOption(answers())
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--simulate', 'redeploy a simulated lab')
+    .action((opts) => run(async (ctx) => (await import('./commands/redeploy.js')).runRedeploy(opts, ctx)));
+
+  program
+    .command('scale')
+    .description('add or remove units, e.g. `lxdstack scale compute=3`, and wait for readiness')
+    .argument('<assignment>', 'compute=N')
+    .addOption(answers())
+    .option('--simulate', 'scale a simulated lab')
+    .action((assignment, opts) =>
+      run(async (ctx) => (await import('./commands/scale.js')).runScale({ ...opts, assignment }, ctx)),
+    );
+
+  program
+    .command('doctor')
+    .description('check this host for everything the lab needs; --fix applies the safe fixes')
+    .addOption(answers())
+    .option('--fix', 'apply the safe fixes, recording previous values so teardown restores them')
+    .option('--json', 'machine-readable output')
+    .option('--no-container-smoke', 'skip launching a throwaway container')
+    .action((opts) => run(async (ctx) => (await import('./commands/doctor.js')).runDoctor(opts, ctx)));
+
+  const bundle = program.command('bundle').description('work with Juju bundles');
+  bundle
+    .command('validate')
+    .description("check a bundle (and overlays) with Juju's own rules, in Juju's words")
+    .argument('<file>', 'bundle YAML')
+    .option('--overlay <file>', 'overlay bundle (repeatable)', collect, [])
+    .addOption(new Option('--juju <version>', 'Juju flavour').choices(['2.9', '3']).default('3'))
+    .option('--json', 'print {"valid": boolean, "errors": [string]}')
+    .action((file, opts) =>
+      run(async (ctx) => (await import('./commands/bundle.js')).runBundleValidate({ ...opts, file }, ctx)),
+    );
+
+  program
+    .command('graph')
+    .description("draw the lab's topology as SVG (and DOT)")
+    .addOption(answers())
+    .option('-o, --output <file>', 'SVG file to write (DOT is written beside it)', 'lab-topology.svg')
+    .action((opts) => run(async (ctx) => (await import('./commands/graph.js')).runGraph(opts, ctx)));
+
+  program
+    .command('logs')
+    .description('collect a diagnostics tarball (no secrets)')
+    .addOption(answers())
+    .option('-o, --output <file>', 'tarball to write')
+    .option('--simulate', 'collect from a simulated lab')
+    .action((opts) => run(async (ctx) => (await import('./commands/logs.js')).runLogs(opts, ctx)));
+
+  program
+    .command('demo')
+    .description('the whole lifecycle on the built-in simulator: tutorial profile, default answers, no questions')
+    .option('--dir <dir>', 'where the demo lab lives (default: a new temporary folder)')
+    .option('--keep', 'leave the demo lab deployed (skip teardown)')
+    .action((opts) => run(async (ctx) => (await import('./commands/demo.js')).runDemo(opts, ctx)));
+
+  return program;
+}
+
+function reportError(error: unknown, ctx: CommandContext): number {
+  if (error instanceof LxdstackError) {
+    ctx.stderr.write(`error: ${error.message}\n`);
+    for (const line of error.details) ctx.stderr.write(`  - ${line}\n`);
+    return error.exitCode;
+  }
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === 'ExitPromptError' || name === 'AbortPromptError') {
+    ctx.stderr.write('Interrupted; nothing was written.\n');
+    return ExitCode.interrupted;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const logPath = appendLog('crash.log', `lxdstack ${process.argv.slice(2).join(' ')}\n${stack}`);
+  ctx.stderr.write(`error: unexpected failure (a bug in lxdstack): ${errorMessage(error).split('\n')[0]}. The stack is in ${logPath}\n`);
+  return ExitCode.failure;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  const ctx = processContext(controller.signal);
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    controller.abort();
+    killAllChildren('SIGTERM');
+    // A second Ctrl-C, or SIGTERM, does not wait for a graceful stop.
+    if (interrupts > 1 || signal === 'SIGTERM') process.exit(ExitCode.interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(async (runner) => {
+    try {
+      exitCode = (await runner(ctx)) ?? ExitCode.ok;
+    } catch (error) {
+      exitCode = reportError(error, ctx);
+    }
+    if (controller.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
+  });
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      if (error.code === 'commander.executeSubCommandAsync') return ExitCode.failure;
+      return ExitCode.usage;
+    }
+    return reportError(error, ctx);
+  }
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${errorMessage(error)}\n`);
+    process.exitCode = ExitCode.failure;
+  },
+);

@@ -1,0 +1,30 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** What every command gets besides its own options, so tests can run commands in-process. */
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** True when stdin and stdout are terminals: the wizard and the default listr2 renderer need it. */
+  interactive: boolean;
+  /** Aborted on Ctrl-C; long operations pass it down to their child processes. */
+  signal: AbortSignal;
+}
+
+export function processContext(signal: AbortSignal): CommandContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
+    signal,
+  };
+}
+
+export function writeLine(stream: Writable, line = ''): void {
+  stream.write(`${line}\n`);
+}

@@ -1,0 +1,50 @@
+import { PROFILES, type ProfileName } from './profiles.js';
+import type { LabSpec } from './schema.js';
+
+/**
+ * The complete default spec of a profile. Networking follows the 2016 spell's Neutron step and
+ * conjure-up's conjureup0 bridge (10.99.0.0/24 external, 10.101.0.0/24 tenant).
+ */
+export function defaultSpec(profile: ProfileName): LabSpec {
+  const facts = PROFILES[profile];
+  return {
+    name: 'openstack-lab',
+    profile,
+    engine: 'juju',
+    target: { kind: 'localhost', cloud: 'localhost', container: 'lxdstack-host' },
+    controller: 'lxdstack',
+    model: 'openstack',
+    series: facts.series,
+    openstackRelease: facts.openstackRelease,
+    components: {
+      ceph: facts.components.ceph ?? false,
+      radosgw: facts.components.radosgw ?? false,
+      dashboard: facts.components.dashboard ?? false,
+      cinder: facts.components.cinder ?? false,
+    },
+    sizing: { computeUnits: facts.computeUnits, osdCount: facts.osdCount },
+    network: {
+      externalCidr: '10.99.0.0/24',
+      gateway: '10.99.0.1',
+      floatingStart: '10.99.0.10',
+      floatingEnd: '10.99.0.254',
+      tenantCidr: '10.101.0.0/24',
+      dnsServers: ['10.99.0.1'],
+      externalPort: 'eth1',
+    },
+    sshPublicKey: '~/.ssh/id_rsa.pub',
+    proxy: {},
+    lxd: { storagePool: 'default', storageDriver: 'dir', bridge: 'lxdbr0', mtu: 1500 },
+  };
+}
+
+/** Every key path of a spec, dotted (`network.gateway`): for unknown-key suggestions and comments. */
+export function specKeyPaths(value: unknown = defaultSpec('modern'), prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const paths: string[] = [];
+  for (const [key, inner] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    paths.push(path, ...specKeyPaths(inner, path));
+  }
+  return paths;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { COMPONENT_NAMES, PROFILE_NAMES } from './profiles.js';
+
+// The one schema of a lab. Structural rules live here; rules across fields (CIDRs, ranges) live in
+// validate.ts so that every error is reported at once.
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and dashes, starting with a letter (at most 40)');
+
+export const TARGET_KINDS = ['localhost', 'nested-container', 'existing-controller', 'maas', 'lxd-cluster'] as const;
+export const ENGINES = ['juju', 'conjure-up'] as const;
+export const STORAGE_DRIVERS = ['dir', 'zfs', 'btrfs', 'lvm'] as const;
+
+export const labSpecSchema = z.strictObject({
+  name,
+  profile: z.enum(PROFILE_NAMES),
+  engine: z.enum(ENGINES),
+  target: z.strictObject({
+    kind: z.enum(TARGET_KINDS),
+    /** Juju cloud name to bootstrap on (localhost, or a MAAS / LXD cluster cloud added to juju). */
+    cloud: z.string().min(1),
+    /** The outer privileged container of the nested layout. */
+    container: name,
+  }),
+  controller: name,
+  model: name,
+  series: z.string().regex(/^[a-z]+$/, 'use an Ubuntu series name such as xenial or jammy'),
+  openstackRelease: z.string().regex(/^[a-z0-9.]+$/, 'use a release name such as mitaka, queens or 2024.1'),
+  components: z.strictObject(Object.fromEntries(COMPONENT_NAMES.map((c) => [c, z.boolean()])) as Record<
+    (typeof COMPONENT_NAMES)[number],
+    z.ZodBoolean
+  >),
+  sizing: z.strictObject({
+    computeUnits: z.int().min(1).max(64),
+    osdCount: z.int().min(1).max(12),
+  }),
+  network: z.strictObject({
+    externalCidr: z.string(),
+    gateway: z.string(),
+    floatingStart: z.string(),
+    floatingEnd: z.string(),
+    tenantCidr: z.string(),
+    dnsServers: z.array(z.string()).min(1),
+    externalPort: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/, 'use an interface name such as eth1'),
+  }),
+  /** Keystone admin password; absent means generated once and kept in the lab's credentials file. */
+  adminPassword: z.string().min(8, 'use at least 8 characters').optional(),
+  sshPublicKey: z.string().min(1),
+  proxy: z.strictObject({
+    http: z.string().optional(),
+    https: z.string().optional(),
+    noProxy: z.string().optional(),
+  }),
+  lxd: z.strictObject({
+    storagePool: z.string().regex(/^[a-zA-Z0-9_-]{1,63}$/, 'use letters, digits, - and _'),
+    storageDriver: z.enum(STORAGE_DRIVERS),
+    bridge: z.string().regex(/^[a-zA-Z0-9_-]{1,15}$/, 'use an interface name of at most 15 characters'),
+    mtu: z.int().min(1280).max(9000),
+  }),
+});
+
+export type LabSpec = z.infer<typeof labSpecSchema>;

@@ -1,0 +1,77 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseAllDocuments, parseDocument, stringify, type Document } from 'yaml';
+import { InputError, errorMessage } from './errors.js';
+
+/** Inputs larger than this are refused before parsing, so a huge file can never hang a command. */
+export const MAX_YAML_BYTES = 5 * 1024 * 1024;
+const MAX_ALIASES = 100;
+
+function describeParseError(source: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+  const first = error.message.split('\n')[0] ?? error.message;
+  const pos = error.linePos?.[0];
+  return pos ? `${source}:${pos.line}:${pos.col}: ${first.replace(/ at line \d+, column \d+:?$/, '')}` : `${source}: ${first}`;
+}
+
+function toPlain(doc: Document.Parsed, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    throw new InputError(`${source}: ${errorMessage(error)} (too many aliases; is this a YAML alias bomb?)`);
+  }
+}
+
+/** Parse one YAML document; syntax errors become an InputError naming source:line:column. */
+export function parseYaml(text: string, source: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(describeParseError(source, doc.errors[0]!), {
+      details: doc.errors.slice(1).map((e) => describeParseError(source, e)),
+    });
+  }
+  return toPlain(doc, source);
+}
+
+/** Parse a multi-document YAML stream (bundles with `---` overlays). */
+export function parseYamlDocuments(text: string, source: string): unknown[] {
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  if (!Array.isArray(docs)) {
+    // the yaml library returns an EmptyStream for an empty input
+    return [];
+  }
+  const errors = docs.flatMap((doc) => doc.errors);
+  if (errors.length > 0) {
+    throw new InputError(describeParseError(source, errors[0]!), {
+      details: errors.slice(1).map((e) => describeParseError(source, e)),
+    });
+  }
+  return docs.map((doc) => toPlain(doc, source));
+}
+
+/** Read a YAML file with a size limit; a missing or unreadable file is an InputError saying what to do. */
+export async function readYamlText(path: string, what: string, maxBytes = MAX_YAML_BYTES): Promise<string> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new InputError(`${what} ${path} does not exist; check the path.`);
+  }
+  if (size > maxBytes) {
+    throw new InputError(`${path}: the file is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxBytes / 1024)} KiB limit for ${what}.`);
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${what} ${path} cannot be read: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * One YAML scalar (or flow value) as text, for placing a user's value into a template: the library does
+ * the quoting, so `a: b # c`, leading `*`/`&`/`!`, quotes and newlines round-trip exactly.
+ */
+export function yamlScalar(value: unknown): string {
+  if (typeof value === 'string' && value.includes('\n')) {
+    return JSON.stringify(value);
+  }
+  return stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
+}
