@@ -1,0 +1,276 @@
+import type { LabSpec } from '../spec/schema.js';
+import { PreflightError, InputError, JobError } from '../util/errors.js';
+import type { Ledger } from './ledger.js';
+import type { LabPorts, SmokeOutcome, WaitProgress } from './ports.js';
+import type { Step } from './steps.js';
+
+// The ordered steps of `lxdstack deploy`, each with its postcondition. Pure construction: the steps
+// act only through the ports they are given.
+
+/** Where the rendered lab lives (written by the plan stage before any step runs). */
+export interface RenderedPaths {
+  bundlePath: string;
+  overlayPaths: string[];
+  profilePath: string;
+  profileYaml: string;
+  spellDir: string;
+  /** Applications the bundle (with overlays) deploys: deploy's postcondition. */
+  applications: string[];
+}
+
+export interface DeployInput {
+  spec: LabSpec;
+  ledger: Ledger;
+  ports: LabPorts;
+  rendered: RenderedPaths;
+  simulated: boolean;
+  /** Upper bound on the readiness wait. */
+  waitTimeoutMs: number;
+  /** Receives the smoke outcome (for the summary). */
+  onVerified?: (outcome: SmokeOutcome) => void;
+}
+
+export const DEPLOY_STEP_NAMES = [
+  'preflight',
+  'prepare-lxd',
+  'controller',
+  'model',
+  'deploy',
+  'wait',
+  'configure',
+  'verify',
+] as const;
+
+/** Model config and bootstrap config from the spec: the proxies go to both. */
+export function proxyConfig(spec: LabSpec): Record<string, string> {
+  const config: Record<string, string> = {};
+  if (spec.proxy.http) config['http-proxy'] = spec.proxy.http;
+  if (spec.proxy.https) config['https-proxy'] = spec.proxy.https;
+  if (spec.proxy.noProxy) config['no-proxy'] = spec.proxy.noProxy;
+  return config;
+}
+
+export function formatProgress(progress: WaitProgress): string {
+  const seconds = Math.round(progress.elapsedMs / 1000);
+  const waiting = progress.applications.filter((a) => a.ready < a.wanted);
+  const ready = progress.applications.length - waiting.length;
+  const parts = waiting
+    .slice(0, 4)
+    .map((a) => `${a.application} ${a.ready}/${a.wanted}${a.message ? ` (${a.message})` : ''}`);
+  const more = waiting.length > 4 ? `, +${waiting.length - 4} more` : '';
+  return `${ready}/${progress.applications.length} applications ready after ${seconds}s${parts.length ? `; waiting: ${parts.join(', ')}${more}` : ''}`;
+}
+
+function doneEarlier(ledger: Ledger, name: string): string | undefined {
+  const record = ledger.step(name);
+  if (record?.state === 'done') return `done earlier (${record.finishedAt ?? record.startedAt})`;
+  return undefined;
+}
+
+export function deploySteps(input: DeployInput): Step[] {
+  const { spec, ledger, ports, rendered } = input;
+  const { controller, model } = spec;
+  const config = proxyConfig(spec);
+  const bootstrapInput = { cloud: spec.target.cloud, controller, config };
+  const deployInput = { controller, model, bundlePath: rendered.bundlePath, overlays: rendered.overlayPaths };
+  const spellInput = { spellDir: rendered.spellDir, cloud: spec.target.cloud, controller, model };
+
+  const preflight: Step = {
+    name: 'preflight',
+    title: 'Preflight (doctor)',
+    commands: () => ['lxdstack doctor'],
+    satisfied: async () => doneEarlier(ledger, 'preflight'),
+    run: async (io) => {
+      const checks = await ports.lxd.preflight();
+      for (const check of checks) {
+        if (check.status !== 'pass') io.report(`${check.status}: ${check.title}: ${check.measured}`);
+      }
+      const failed = checks.filter((c) => c.status === 'fail');
+      if (input.simulated) {
+        return `SIMULATION: ${checks.length} host checks reported as information (${failed.length} would fail on this host)`;
+      }
+      if (failed.length > 0) {
+        throw new PreflightError(
+          `Preflight refused: ${failed.length} host check${failed.length === 1 ? '' : 's'} failed; fix them and run \`lxdstack deploy\` again.`,
+          {
+            details: failed.map((c) => `${c.title}: ${c.measured}${c.fix ? `; fix: ${c.fix}` : ''}`),
+          },
+        );
+      }
+      return `${checks.length} checks passed`;
+    },
+  };
+
+  const prepareLxd: Step = {
+    name: 'prepare-lxd',
+    title: 'Prepare LXD',
+    commands: () => ports.lxd.describe.prepare(),
+    satisfied: async () => doneEarlier(ledger, 'prepare-lxd'),
+    run: async (io) => {
+      const notes = await ports.lxd.prepare(ledger);
+      for (const note of notes) io.report(note);
+      return notes.length ? notes.join('; ') : undefined;
+    },
+    retries: 1,
+    advice: () => 'run `lxdstack doctor` to see what LXD is missing',
+  };
+
+  const controllerStep: Step = {
+    name: 'controller',
+    title: `Controller ${controller}`,
+    commands: () => [ports.juju.describe.bootstrap(bootstrapInput)],
+    satisfied: async () => {
+      const health = await ports.juju.controllerHealth(controller);
+      if (health === 'absent') return undefined;
+      if (health === 'unreachable') {
+        throw new JobError(`controller "${controller}" exists but does not answer`, {
+          details: [
+            `Check it with \`juju status -m ${controller}:controller\`, or remove it with \`juju kill-controller ${controller}\` if this lab created it.`,
+          ],
+        });
+      }
+      const ours = ledger.findResource('controller', controller);
+      if (ours && ours.state === 'creating') await ledger.commitResource(ours.id);
+      return ours
+        ? `controller ${controller} is up`
+        : `reusing the existing healthy controller ${controller}`;
+    },
+    run: async () => {
+      const record = await ledger.beginResource({
+        kind: 'controller',
+        name: controller,
+        data: { cloud: spec.target.cloud },
+      });
+      await ports.juju.bootstrap(bootstrapInput);
+      await ledger.commitResource(record.id);
+      return `bootstrapped on ${spec.target.cloud}`;
+    },
+    advice: () =>
+      `see \`juju bootstrap\`'s error above; if a half-made controller remains, \`lxdstack teardown\` removes it`,
+  };
+
+  const modelStep: Step = {
+    name: 'model',
+    title: `Model ${model} and its LXD profile`,
+    commands: () => [
+      ports.juju.describe.addModel({ controller, model, config }),
+      ports.juju.describe.applyModelProfile({ controller, model, profilePath: rendered.profilePath }),
+    ],
+    satisfied: async () => {
+      const exists = await ports.juju.modelExists(controller, model);
+      const ours = ledger.findResource('model', `${controller}:${model}`);
+      if (exists && !ours) {
+        throw new InputError(
+          `Model ${controller}:${model} already exists and this lab did not create it; set another \`model:\` in the lab answers, or remove it yourself.`,
+        );
+      }
+      if (exists && ours?.state === 'created' && ledger.step('model')?.state === 'done')
+        return `model ${model} exists`;
+      return undefined;
+    },
+    run: async () => {
+      if (!(await ports.juju.modelExists(controller, model))) {
+        const record = await ledger.beginResource({
+          kind: 'model',
+          name: `${controller}:${model}`,
+          data: { controller, model },
+        });
+        await ports.juju.addModel({ controller, model, config });
+        await ledger.commitResource(record.id);
+      } else {
+        const record = ledger.findResource('model', `${controller}:${model}`);
+        if (record?.state === 'creating') await ledger.commitResource(record.id);
+      }
+      await ports.juju.applyModelProfile({ controller, model, profileYaml: rendered.profileYaml });
+      return `profile juju-${model} applied`;
+    },
+    retries: 1,
+  };
+
+  const deployStep: Step = {
+    name: 'deploy',
+    title: spec.engine === 'conjure-up' ? 'Deploy the spell (conjure-up, headless)' : 'Deploy the bundle',
+    commands: () => [
+      spec.engine === 'conjure-up'
+        ? ports.conjure.describe(spellInput)
+        : ports.juju.describe.deployBundle(deployInput),
+    ],
+    satisfied: async () => {
+      const present = new Set(await ports.juju.applications(controller, model));
+      const missing = rendered.applications.filter((a) => !present.has(a));
+      return missing.length === 0
+        ? `all ${rendered.applications.length} applications are in the model`
+        : undefined;
+    },
+    run: async (io) => {
+      if (spec.engine === 'conjure-up') {
+        await ports.conjure.deploySpell({ ...spellInput, onProgress: (line) => io.report(line) });
+      } else {
+        await ports.juju.deployBundle(deployInput);
+      }
+      return `${rendered.applications.length} applications`;
+    },
+    // Re-deploying a bundle applies only what is missing, so a retry is safe.
+    retries: 1,
+  };
+
+  const waitStep: Step = {
+    name: 'wait',
+    title: 'Wait for readiness',
+    commands: () => [
+      `${ports.juju.describe.status(controller, model)}  (polled until every unit is active and idle)`,
+    ],
+    satisfied: async () =>
+      (await ports.juju.isReady(controller, model)) ? 'every application is ready' : undefined,
+    run: async (io) => {
+      const started = Date.now();
+      await ports.juju.waitForReady({
+        controller,
+        model,
+        timeoutMs: input.waitTimeoutMs,
+        onProgress: (progress) => io.report(formatProgress(progress)),
+      });
+      return `ready after ${Math.round((Date.now() - started) / 100) / 10}s`;
+    },
+    advice: () =>
+      `look at \`lxdstack status\` and \`lxdstack logs\`; fix the unit named above (e.g. \`juju resolved <unit>\`)`,
+  };
+
+  const configure: Step = {
+    name: 'configure',
+    title: 'Configure the cloud (images, flavors, networks)',
+    commands: () => [
+      'OpenStack API calls: images, flavors, keypair, external and tenant networks, router, security rules',
+    ],
+    satisfied: async () => ports.cloud.configureUnavailable() ?? doneEarlier(ledger, 'configure'),
+    run: async (io) => {
+      const notes = await ports.cloud.configure(ledger);
+      for (const note of notes) io.report(note);
+      return notes.length ? `${notes.length} resources ready` : undefined;
+    },
+    retries: 1,
+  };
+
+  const verify: Step = {
+    name: 'verify',
+    title: 'Verify (smoke tests)',
+    commands: () => ['lxdstack verify --report json,junit,html'],
+    // Always runs: re-running deploy on a finished lab only verifies.
+    satisfied: async () => undefined,
+    run: async () => {
+      const jujuChecks = await ports.juju.jujuChecks(controller, model);
+      const outcome = await ports.cloud.verify({ jujuChecks });
+      input.onVerified?.(outcome);
+      if (outcome.failed > 0) {
+        throw new JobError(`${outcome.failed} smoke check${outcome.failed === 1 ? '' : 's'} failed`, {
+          details: outcome.failures,
+        });
+      }
+      return `${outcome.passed} passed, ${outcome.skipped} skipped`;
+    },
+    advice: () =>
+      'read the smoke report in .lxdstack/<lab>/reports; `lxdstack verify` re-runs only the checks',
+  };
+
+  return [preflight, prepareLxd, controllerStep, modelStep, deployStep, waitStep, configure, verify];
+}

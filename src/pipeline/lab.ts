@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import type { CommandContext } from '../commands/context.js';
+import { resolveAdminPassword } from '../spec/credentials.js';
+import { loadLabSpec } from '../spec/load.js';
+import type { LabSpec } from '../spec/schema.js';
+import { labDir } from '../util/paths.js';
+import { LEDGER_FILE, Ledger, readLedgerState } from './ledger.js';
+import { acquireLabLock, type LabLock } from './lock.js';
+
+// A lifecycle command's hold on one lab: its spec, folder, lock, ledger and admin password. The lab is
+// simulated when --simulate is given or when its ledger says it was deployed on the simulator, so
+// `teardown` of a simulated lab can never reach for a real controller.
+
+export interface LabSession {
+  spec: LabSpec;
+  /** The answers file the spec came from. */
+  source: string;
+  dir: string;
+  simulated: boolean;
+  ledger: Ledger;
+  adminPassword: string;
+  /** Strings no output may contain. */
+  secrets: string[];
+  release(): Promise<void>;
+}
+
+/** Where the lab's simulator keeps its state. */
+export function simulatorStateDir(labDirectory: string): string {
+  return join(labDirectory, 'sim');
+}
+
+export async function wasSimulated(labDirectory: string): Promise<boolean> {
+  return (await readLedgerState(join(labDirectory, LEDGER_FILE)))?.simulated ?? false;
+}
+
+export async function openLab(
+  ctx: CommandContext,
+  options: { answers?: string; simulate?: boolean; command: string; engine?: LabSpec['engine'] },
+): Promise<LabSession> {
+  const loaded = await loadLabSpec(
+    ctx.cwd,
+    options.answers,
+    options.engine ? { engine: options.engine } : {},
+  );
+  const dir = labDir(ctx.cwd, loaded.spec.name);
+  const lock: LabLock = await acquireLabLock(dir, options.command);
+  try {
+    const simulated = options.simulate === true || (await wasSimulated(dir));
+    const ledger = await Ledger.open(dir, loaded.spec.name, options.command, simulated);
+    const adminPassword = await resolveAdminPassword(loaded.spec, dir);
+    return {
+      spec: loaded.spec,
+      source: loaded.source,
+      dir,
+      simulated: ledger.simulated || simulated,
+      ledger,
+      adminPassword,
+      secrets: [adminPassword],
+      release: () => lock.release(),
+    };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}

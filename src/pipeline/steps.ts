@@ -1,0 +1,138 @@
+import { InputError, InterruptedError, JobError, LxdstackError, errorMessage } from '../util/errors.js';
+import { redactText } from '../util/redact.js';
+import type { Ledger } from './ledger.js';
+
+// One step of a lifecycle: a postcondition checked first (skip when it already holds), the action, and
+// the exact commands it runs (for --dry-run and `lxdstack plan`). executeStep records the step in the
+// ledger before and after acting, so a run killed anywhere resumes from the first unfinished step.
+
+export interface StepIo {
+  signal: AbortSignal;
+  /** One line of progress (listr2 shows it under the task; the plain renderer prints it). */
+  report(line: string): void;
+}
+
+export interface Step {
+  /** Ledger key. */
+  name: string;
+  title: string;
+  /** The exact commands the step runs, for --dry-run. */
+  commands(): string[];
+  /** Returns why the step is not needed (its postcondition holds), or undefined when it must run. */
+  satisfied(io: StepIo): Promise<string | undefined>;
+  /** Acts; returns a one-line note for the summary, if any. */
+  run(io: StepIo): Promise<string | void>;
+  /** Extra attempts after a failure that may be transient (the action must be idempotent). */
+  retries?: number;
+  /** What to do when the step failed, before resuming. */
+  advice?(error: unknown): string;
+}
+
+export type StepOutcome = { state: 'done'; note?: string } | { state: 'skipped'; reason: string };
+
+export interface ExecuteOptions {
+  /** The command a person runs to resume (e.g. `lxdstack deploy`). */
+  resumeCommand: string;
+  /** Strings that must never appear in messages (the admin password). */
+  secrets: readonly string[];
+  /** Delay before a retry; tests pass 0. */
+  retryDelayMs?: number;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new InterruptedError());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new InterruptedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Failures that retrying cannot fix: bad input, interruption, preflight refusal. */
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof InputError ||
+    error instanceof InterruptedError ||
+    (error instanceof LxdstackError && error.exitCode === 3)
+  );
+}
+
+export async function executeStep(
+  step: Step,
+  ledger: Ledger,
+  io: StepIo,
+  options: ExecuteOptions,
+): Promise<StepOutcome> {
+  const clean = (text: string) => redactText(text, options.secrets);
+  if (io.signal.aborted) throw stepFailure(step, new InterruptedError(), options, clean);
+  try {
+    const reason = await step.satisfied(io);
+    if (reason !== undefined) {
+      const previous = ledger.step(step.name)?.state;
+      if (previous !== 'done' && previous !== 'skipped') await ledger.stepFinished(step.name, 'skipped');
+      return { state: 'skipped', reason };
+    }
+  } catch (error) {
+    throw stepFailure(step, error, options, clean);
+  }
+  await ledger.stepStarted(step.name);
+  const attempts = 1 + (step.retries ?? 0);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const note = await step.run(io);
+      await ledger.stepFinished(step.name, 'done');
+      return note ? { state: 'done', note } : { state: 'done' };
+    } catch (error) {
+      const interrupted = error instanceof InterruptedError || io.signal.aborted;
+      if (!interrupted && !isPermanent(error) && attempt < attempts) {
+        io.report(`attempt ${attempt} failed (${clean(errorMessage(error).split('\n')[0] ?? '')}); retrying`);
+        await sleep(options.retryDelayMs ?? 2000, io.signal).catch(async (sleepError: unknown) => {
+          await ledger.stepFinished(step.name, 'failed', 'interrupted');
+          throw sleepError;
+        });
+        continue;
+      }
+      await ledger.stepFinished(
+        step.name,
+        'failed',
+        interrupted ? 'interrupted' : clean(errorMessage(error)),
+      );
+      if (interrupted) {
+        throw new InterruptedError(
+          `Interrupted during "${step.title}"; run \`${options.resumeCommand}\` to resume from this step.`,
+        );
+      }
+      throw stepFailure(step, error, options, clean);
+    }
+  }
+}
+
+function stepFailure(
+  step: Step,
+  error: unknown,
+  options: ExecuteOptions,
+  clean: (text: string) => string,
+): LxdstackError {
+  if (error instanceof InterruptedError) {
+    return new InterruptedError(
+      `Interrupted during "${step.title}"; run \`${options.resumeCommand}\` to resume from this step.`,
+    );
+  }
+  if (error instanceof LxdstackError && error.exitCode !== 1) return error;
+  const cause = clean(errorMessage(error).trim()).replace(/\.$/, '');
+  const advice = step.advice?.(error);
+  return new JobError(`Step "${step.title}" failed: ${cause}.`, {
+    details: [
+      ...(error instanceof LxdstackError ? error.details.map(clean) : []),
+      ...(advice ? [`Next: ${clean(advice)}`] : []),
+      `Then run \`${options.resumeCommand}\` to resume from this step.`,
+    ],
+    cause: error,
+  });
+}
