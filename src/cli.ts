@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { processContext, type CommandContext } from './commands/context.js';
 import { ExitCode, LxdstackError, errorMessage } from './util/errors.js';
 import { appendLog } from './util/log.js';
-import { killAllChildren } from './util/run.js';
+import { killAllChildren } from './util/process-groups.js';
 
 type Runner = (ctx: CommandContext) => Promise<number | void>;
 

@@ -30,6 +30,9 @@ export function renderLabYaml(spec: LabSpec | Record<string, unknown>): string {
   const doc = new Document(spec);
   if (isMap(doc.contents)) commentPairs(doc.contents, '');
   doc.commentBefore = HEADER.join('\n');
+  if (!('adminPassword' in spec) || spec.adminPassword === undefined) {
+    doc.comment = ` ${FIELD_DOCS.adminPassword}\n adminPassword: ...`;
+  }
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -1,6 +1,9 @@
 import { execa } from 'execa';
 import { TimeoutError, InterruptedError } from './errors.js';
 import { redactText } from './redact.js';
+import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
+
+export { killAllChildren } from './process-groups.js';
 
 export interface RunOptions {
   /** Hard limit; on expiry the whole process group is killed (TERM, then KILL after `killGraceMs`). */
@@ -28,20 +31,6 @@ export interface RunResult {
   durationMs: number;
 }
 
-const liveGroups = new Set<number>();
-
-/** Kill every child process group still running (the CLI calls this on SIGINT/SIGTERM). */
-export function killAllChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
-  for (const pgid of liveGroups) killGroup(pgid, signal);
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
 
 /** The command as a person would type it, with secrets masked: for dry-run output, logs and errors. */
 export function describeCommand(file: string, args: readonly string[], secrets: readonly string[] = []): string {
@@ -69,7 +58,7 @@ export async function runCommand(file: string, args: readonly string[], options:
     stripFinalNewline: false,
   });
   const pgid = child.pid;
-  if (pgid !== undefined) liveGroups.add(pgid);
+  if (pgid !== undefined) trackGroup(pgid);
   let timedOut = false;
   let aborted = false;
   const stop = () => {
@@ -116,7 +105,7 @@ export async function runCommand(file: string, args: readonly string[], options:
     if (pgid !== undefined) {
       // The leader exited; anything it left behind in its group goes with it.
       killGroup(pgid, 'SIGKILL');
-      liveGroups.delete(pgid);
+      untrackGroup(pgid);
     }
   }
 }
