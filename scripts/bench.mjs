@@ -22,14 +22,17 @@ export function timeProcess(args, { runs = 11, env = process.env, cwd = root } =
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, args, { env, cwd, stdio: 'ignore' });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.status !== 0 && result.status !== 1) throw new Error(`${args.join(' ')} exited ${result.status}`);
+    if (result.status !== 0 && result.status !== 1)
+      throw new Error(`${args.join(' ')} exited ${result.status}`);
   }
   return median(times);
 }
 
 function cliRows() {
   const value = timeProcess([cli, '--help'], { runs: 15 });
-  return [{ name: 'lxdstack --help, cold start (process)', target: '< 150 ms', value, unit: 'ms', ok: value < 150 }];
+  return [
+    { name: 'lxdstack --help, cold start (process)', target: '< 150 ms', value, unit: 'ms', ok: value < 150 },
+  ];
 }
 
 async function main() {
@@ -38,7 +41,9 @@ async function main() {
   const failures = [];
   if (!only || only === 'cli') rows.push(...cliRows());
   const dir = join(root, 'scripts/bench');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort()) {
     const area = file.replace(/\.mjs$/, '');
     if (only && only !== area) continue;
     try {
@@ -52,7 +57,9 @@ async function main() {
   console.log(`${'benchmark'.padEnd(width)}  ${'median'.padStart(10)}  target       result`);
   for (const row of rows) {
     const value = row.unit === 'ms' ? `${row.value.toFixed(1)} ms` : `${row.value.toFixed(2)} ${row.unit}`;
-    console.log(`${row.name.padEnd(width)}  ${value.padStart(10)}  ${row.target.padEnd(11)}  ${row.ok ? 'ok' : 'MISSED'}`);
+    console.log(
+      `${row.name.padEnd(width)}  ${value.padStart(10)}  ${row.target.padEnd(11)}  ${row.ok ? 'ok' : 'MISSED'}`,
+    );
   }
   for (const failure of failures) console.log(`could not run: ${failure}`);
   if (failures.length > 0) process.exitCode = 1;

@@ -11,7 +11,9 @@ import { killAllChildren } from './util/process-groups.js';
 type Runner = (ctx: CommandContext) => Promise<number | void>;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -32,7 +34,9 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .description('guided set-up: ask a few questions and write lab.yaml')
     .addOption(answers())
     .option('-y, --yes', 'accept the defaults for anything not given')
-    .addOption(new Option('-p, --profile <name>', 'lab profile').choices(['tutorial-2016', 'novalxd-final', 'modern']))
+    .addOption(
+      new Option('-p, --profile <name>', 'lab profile').choices(['tutorial-2016', 'novalxd-final', 'modern']),
+    )
     .option('-n, --name <name>', 'lab name')
     .addOption(new Option('-e, --engine <engine>', 'deployment engine').choices(['juju', 'conjure-up']))
     .option('-o, --output <file>', 'where to write the answers', 'lab.yaml')
@@ -59,7 +63,9 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .command('verify')
     .description('smoke-test the cloud: APIs, services, images, instances that compute')
     .addOption(answers())
-    .addOption(new Option('--suite <suite>', 'which checks').choices(['quick', 'full', 'compute']).default('full'))
+    .addOption(
+      new Option('--suite <suite>', 'which checks').choices(['quick', 'full', 'compute']).default('full'),
+    )
     .option('--report <formats>', 'reports to write: json,junit,html (comma-separated)')
     .option('--out <dir>', 'where reports go (default: .lxdstack/<lab>/reports)')
     .option('--os-cloud <name>', 'verify the cloud named in clouds.yaml instead of the lab')
@@ -70,7 +76,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .command('status')
     .description("show the lab's applications, machines and what blocks readiness")
     .addOption(answers())
-    .option('-m, --model <controller:model>', 'the model to read (default: the lab\'s)')
+    .option('-m, --model <controller:model>', "the model to read (default: the lab's)")
     .option('--json', 'machine-readable output')
     .option('--simulate', 'read the simulated lab')
     .action((opts) => run(async (ctx) => (await import('./commands/status.js')).runStatus(opts, ctx)));
@@ -140,7 +146,9 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
 
   program
     .command('demo')
-    .description('the whole lifecycle on the built-in simulator: tutorial profile, default answers, no questions')
+    .description(
+      'the whole lifecycle on the built-in simulator: tutorial profile, default answers, no questions',
+    )
     .option('--dir <dir>', 'where the demo lab lives (default: a new temporary folder)')
     .option('--keep', 'leave the demo lab deployed (skip teardown)')
     .action((opts) => run(async (ctx) => (await import('./commands/demo.js')).runDemo(opts, ctx)));
@@ -161,7 +169,9 @@ function reportError(error: unknown, ctx: CommandContext): number {
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   const logPath = appendLog('crash.log', `lxdstack ${process.argv.slice(2).join(' ')}\n${stack}`);
-  ctx.stderr.write(`error: unexpected failure (a bug in lxdstack): ${errorMessage(error).split('\n')[0]}. The stack is in ${logPath}\n`);
+  ctx.stderr.write(
+    `error: unexpected failure (a bug in lxdstack): ${errorMessage(error).split('\n')[0]}. The stack is in ${logPath}\n`,
+  );
   return ExitCode.failure;
 }
 
@@ -192,7 +202,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return ExitCode.ok;
       }
       if (error.code === 'commander.executeSubCommandAsync') return ExitCode.failure;

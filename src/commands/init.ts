@@ -45,7 +45,9 @@ async function readPreviousAnswers(path: string, ctx: CommandContext): Promise<A
   }
   try {
     const parsed = parseYaml(text, path);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Answers) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Answers)
+      : undefined;
   } catch (error) {
     writeLine(ctx.stderr, `warning: ignoring the existing ${path}: ${(error as Error).message}`);
     return undefined;
@@ -56,7 +58,9 @@ function defaultsFrom(previous: Answers | undefined) {
   return (profile: ProfileName): LabSpec => {
     if (!previous) return defaultSpec(profile);
     const carried = Object.fromEntries(
-      Object.entries(previous).filter(([key]) => previous.profile === profile || !PROFILE_BOUND_KEYS.includes(key)),
+      Object.entries(previous).filter(
+        ([key]) => previous.profile === profile || !PROFILE_BOUND_KEYS.includes(key),
+      ),
     );
     try {
       return buildSpec(carried, { source: 'the existing lab.yaml', overrides: { profile } });
@@ -73,8 +77,13 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
     return 0;
   }
   const outputPath = resolve(ctx.cwd, options.output ?? 'lab.yaml');
-  const flags: Answers = mergeAnswers({ profile: options.profile, name: options.name, engine: options.engine });
-  const fromFile = options.answers === undefined ? {} : await readAnswersFile(resolve(ctx.cwd, options.answers));
+  const flags: Answers = mergeAnswers({
+    profile: options.profile,
+    name: options.name,
+    engine: options.engine,
+  });
+  const fromFile =
+    options.answers === undefined ? {} : await readAnswersFile(resolve(ctx.cwd, options.answers));
   if (fromFile !== null && (typeof fromFile !== 'object' || Array.isArray(fromFile))) {
     throw new InputError(`${options.answers}: the answers must be a mapping of keys (name:, profile:, ...)`);
   }
@@ -84,31 +93,53 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
 
   let spec: LabSpec;
   if (options.answers !== undefined || options.yes) {
-    const profile = isProfileName(fixed.profile) ? fixed.profile : isProfileName(previous?.profile) ? previous.profile : 'tutorial-2016';
+    const profile = isProfileName(fixed.profile)
+      ? fixed.profile
+      : isProfileName(previous?.profile)
+        ? previous.profile
+        : 'tutorial-2016';
     const carried = previous ? defaultsFrom(previous)(profile) : {};
     spec = buildSpec(mergeAnswers(carried, fixed), { source });
   } else {
     if (!ctx.interactive) {
-      throw new InputError('init asks questions and needs a terminal; pass --yes to accept the defaults, or --answers FILE.');
+      throw new InputError(
+        'init asks questions and needs a terminal; pass --yes to accept the defaults, or --answers FILE.',
+      );
     }
     const prompt = () => ({ input: ctx.stdin, output: nonEnding(ctx.stdout), signal: ctx.signal });
     const defaults = defaultsFrom(previous);
-    const asked = await askLabAnswers(fixed, defaults, prompt, isProfileName(previous?.profile) ? previous.profile : undefined);
+    const asked = await askLabAnswers(
+      fixed,
+      defaults,
+      prompt,
+      isProfileName(previous?.profile) ? previous.profile : undefined,
+    );
     const profile = (asked.profile ?? fixed.profile ?? 'tutorial-2016') as ProfileName;
     spec = buildSpec(mergeAnswers(defaults(profile), fixed, asked), { source });
-    const rows = compareBudget(PROFILES[spec.profile].budget, await readHostFacts(), spec.sizing.computeUnits);
+    const rows = compareBudget(
+      PROFILES[spec.profile].budget,
+      await readHostFacts(),
+      spec.sizing.computeUnits,
+    );
     writeLine(ctx.stdout, `\nHost budget for ${spec.profile}:`);
     for (const line of formatBudget(rows)) writeLine(ctx.stdout, line);
-    if (rows.some((r) => !r.ok)) writeLine(ctx.stdout, '  This host is below the budget: the lab may be slow or fail to settle.');
+    if (rows.some((r) => !r.ok))
+      writeLine(ctx.stdout, '  This host is below the budget: the lab may be slow or fail to settle.');
     if (!(await confirmWrite(outputPath, prompt))) {
       writeLine(ctx.stdout, 'Nothing written.');
       return 0;
     }
   }
   await writeLabYaml(outputPath, spec);
-  writeLine(ctx.stdout, `Wrote ${outputPath} (lab ${spec.name}, profile ${spec.profile}, engine ${spec.engine}).`);
+  writeLine(
+    ctx.stdout,
+    `Wrote ${outputPath} (lab ${spec.name}, profile ${spec.profile}, engine ${spec.engine}).`,
+  );
   if (spec.adminPassword === undefined) {
-    writeLine(ctx.stdout, `The admin password will be generated on first deploy and kept in .lxdstack/${spec.name}/admin-password (mode 0600).`);
+    writeLine(
+      ctx.stdout,
+      `The admin password will be generated on first deploy and kept in .lxdstack/${spec.name}/admin-password (mode 0600).`,
+    );
   }
   const answersFlag = options.output && options.output !== 'lab.yaml' ? ` --answers ${options.output}` : '';
   writeLine(ctx.stdout, `Next: lxdstack plan${answersFlag}   (then: lxdstack deploy${answersFlag})`);

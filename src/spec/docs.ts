@@ -2,10 +2,12 @@
 
 export const FIELD_DOCS: Readonly<Record<string, string>> = {
   name: 'Lab name: names the state folder .lxdstack/<name>/ and the lock',
-  profile: 'tutorial-2016 (the 2016 conjure-up spell), novalxd-final (its 2019 bundle) or modern (Charmhub, Juju 3.6)',
+  profile:
+    'tutorial-2016 (the 2016 conjure-up spell), novalxd-final (its 2019 bundle) or modern (Charmhub, Juju 3.6)',
   engine: 'juju deploys the bundle directly; conjure-up runs the spell headless as the tutorial did',
   target: 'Where the lab runs',
-  'target.kind': 'localhost LXD, nested-container (one privileged container holds the lab), existing-controller, maas or lxd-cluster',
+  'target.kind':
+    'localhost LXD, nested-container (one privileged container holds the lab), existing-controller, maas or lxd-cluster',
   'target.cloud': 'The Juju cloud to bootstrap on (localhost is the local LXD)',
   'target.container': 'The outer container of the nested-container layout',
   controller: 'Juju controller name; an existing healthy one is reused',
@@ -20,7 +22,7 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   sizing: 'How big the cloud is',
   'sizing.computeUnits': 'nova-compute units: each hosts instances',
   'sizing.osdCount': 'ceph-osd units (3 gives a healthy replicated pool)',
-  network: 'OpenStack networking, as the spell\'s Neutron step set it up',
+  network: "OpenStack networking, as the spell's Neutron step set it up",
   'network.externalCidr': 'External (provider) network: floating IPs come from here',
   'network.gateway': 'Gateway of the external network (the host side of the bridge)',
   'network.floatingStart': 'First floating IP handed to instances',
@@ -28,15 +30,16 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'network.tenantCidr': 'Tenant network the instances boot on',
   'network.dnsServers': 'DNS servers for the tenant subnet',
   'network.externalPort': 'neutron-gateway interface wired to the external network',
-  adminPassword: 'Keystone admin password; leave unset to generate one (kept in .lxdstack/<name>/admin-password, mode 0600)',
-  sshPublicKey: 'SSH public key imported as the instances\' keypair',
+  adminPassword:
+    'Keystone admin password; leave unset to generate one (kept in .lxdstack/<name>/admin-password, mode 0600)',
+  sshPublicKey: "SSH public key imported as the instances' keypair",
   proxy: 'Proxies for the host, Juju models and the charms (leave empty when not needed)',
   'proxy.http': 'HTTP proxy URL',
   'proxy.https': 'HTTPS proxy URL',
   'proxy.noProxy': 'Hosts and CIDRs that bypass the proxy (include the bridge CIDR)',
-  lxd: 'The host\'s LXD',
-  'lxd.storagePool': 'LXD storage pool for the lab\'s containers',
+  lxd: "The host's LXD",
+  'lxd.storagePool': "LXD storage pool for the lab's containers",
   'lxd.storageDriver': 'dir is recommended when nested; zfs and btrfs break nesting or Ceph',
   'lxd.bridge': 'LXD bridge the containers attach to',
-  'lxd.mtu': 'MTU of the containers\' interfaces',
+  'lxd.mtu': "MTU of the containers' interfaces",
 };

@@ -6,7 +6,7 @@ import type { LabSpec } from './schema.js';
 
 const HEADER = [
   ' lxdstack lab answers: `lxdstack plan` shows what these produce, `lxdstack deploy` builds it.',
-  ' Every key is optional; a missing key takes the profile\'s default.',
+  " Every key is optional; a missing key takes the profile's default.",
 ];
 
 /** Read a lab.yaml (or any answers file) into plain answers; errors name file:line:column. */

@@ -13,7 +13,11 @@ export interface LoadedSpec {
 }
 
 /** The lab a command works on: --answers FILE, else ./lab.yaml; flags override. */
-export async function loadLabSpec(cwd: string, answersPath: string | undefined, overrides: Answers = {}): Promise<LoadedSpec> {
+export async function loadLabSpec(
+  cwd: string,
+  answersPath: string | undefined,
+  overrides: Answers = {},
+): Promise<LoadedSpec> {
   const source = resolve(cwd, answersPath ?? DEFAULT_ANSWERS_FILE);
   if (answersPath === undefined) {
     try {

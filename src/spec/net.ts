@@ -28,7 +28,9 @@ export function parseCidr(text: string): Cidr | { error: string } {
   if (prefix < 8 || prefix > 30) return { error: `prefix /${prefix} is out of range; use /8 to /30` };
   const size = 2 ** (32 - prefix);
   if (address % size !== 0) {
-    return { error: `"${text}" has host bits set; the network is ${formatIpv4(address - (address % size))}/${prefix}` };
+    return {
+      error: `"${text}" has host bits set; the network is ${formatIpv4(address - (address % size))}/${prefix}`,
+    };
   }
   return { network: address, prefix, text };
 }

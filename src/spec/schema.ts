@@ -6,9 +6,18 @@ import { COMPONENT_NAMES, PROFILE_NAMES } from './profiles.js';
 
 const name = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'use lowercase letters, digits and dashes, starting with a letter (at most 40)');
+  .regex(
+    /^[a-z][a-z0-9-]{0,39}$/,
+    'use lowercase letters, digits and dashes, starting with a letter (at most 40)',
+  );
 
-export const TARGET_KINDS = ['localhost', 'nested-container', 'existing-controller', 'maas', 'lxd-cluster'] as const;
+export const TARGET_KINDS = [
+  'localhost',
+  'nested-container',
+  'existing-controller',
+  'maas',
+  'lxd-cluster',
+] as const;
 export const ENGINES = ['juju', 'conjure-up'] as const;
 export const STORAGE_DRIVERS = ['dir', 'zfs', 'btrfs', 'lvm'] as const;
 
@@ -27,10 +36,12 @@ export const labSpecSchema = z.strictObject({
   model: name,
   series: z.string().regex(/^[a-z]+$/, 'use an Ubuntu series name such as xenial or jammy'),
   openstackRelease: z.string().regex(/^[a-z0-9.]+$/, 'use a release name such as mitaka, queens or 2024.1'),
-  components: z.strictObject(Object.fromEntries(COMPONENT_NAMES.map((c) => [c, z.boolean()])) as Record<
-    (typeof COMPONENT_NAMES)[number],
-    z.ZodBoolean
-  >),
+  components: z.strictObject(
+    Object.fromEntries(COMPONENT_NAMES.map((c) => [c, z.boolean()])) as Record<
+      (typeof COMPONENT_NAMES)[number],
+      z.ZodBoolean
+    >,
+  ),
   sizing: z.strictObject({
     computeUnits: z.int().min(1).max(64),
     osdCount: z.int().min(1).max(12),

@@ -42,9 +42,13 @@ function structuralErrors(candidate: Answers): string[] {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const full = path ? `${path}.${key}` : key;
-        const siblings = ALL_PATHS.filter((p) => p.split('.').length === full.split('.').length && p.startsWith(path));
+        const siblings = ALL_PATHS.filter(
+          (p) => p.split('.').length === full.split('.').length && p.startsWith(path),
+        );
         const hint = closest(full, siblings);
-        errors.push(`${full}: unknown key${hint ? `; did you mean ${hint}?` : `; valid keys here: ${siblings.map((s) => s.split('.').pop()).join(', ')}`}`);
+        errors.push(
+          `${full}: unknown key${hint ? `; did you mean ${hint}?` : `; valid keys here: ${siblings.map((s) => s.split('.').pop()).join(', ')}`}`,
+        );
       }
       continue;
     }
@@ -96,22 +100,35 @@ function networkErrors(candidate: Answers): string[] {
     errors.push(`network.gateway: ${net.gateway} is outside network.externalCidr ${external.text}`);
   }
   if (external) {
-    for (const [key, address] of [['floatingStart', start], ['floatingEnd', end]] as const) {
+    for (const [key, address] of [
+      ['floatingStart', start],
+      ['floatingEnd', end],
+    ] as const) {
       if (address !== undefined && !isHostIn(external, address)) {
         errors.push(`network.${key}: ${net[key]} is outside network.externalCidr ${external.text}`);
       }
     }
   }
   if (start !== undefined && end !== undefined && start > end) {
-    errors.push(`network.floatingEnd: ${net.floatingEnd} comes before network.floatingStart ${net.floatingStart}`);
+    errors.push(
+      `network.floatingEnd: ${net.floatingEnd} comes before network.floatingStart ${net.floatingStart}`,
+    );
   }
-  if (start !== undefined && end !== undefined && gateway !== undefined && gateway >= start && gateway <= end) {
+  if (
+    start !== undefined &&
+    end !== undefined &&
+    gateway !== undefined &&
+    gateway >= start &&
+    gateway <= end
+  ) {
     errors.push(
       `network.floatingStart: the floating-IP range ${net.floatingStart}-${net.floatingEnd} covers the gateway ${net.gateway}; start it after the gateway`,
     );
   }
   if (external && tenant && cidrsOverlap(external, tenant)) {
-    errors.push(`network.tenantCidr: ${tenant.text} overlaps network.externalCidr ${external.text}; pick a separate range`);
+    errors.push(
+      `network.tenantCidr: ${tenant.text} overlaps network.externalCidr ${external.text}; pick a separate range`,
+    );
   }
   return errors;
 }
@@ -122,8 +139,13 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
   if (typeof candidate.series === 'string' && !facts.seriesChoices.includes(candidate.series)) {
     errors.push(`series: ${profile} deploys on ${facts.seriesChoices.join(' or ')}, not ${candidate.series}`);
   }
-  if (typeof candidate.openstackRelease === 'string' && !facts.releases.includes(candidate.openstackRelease)) {
-    errors.push(`openstackRelease: ${profile} offers ${facts.releases.join(', ')}, not ${candidate.openstackRelease}`);
+  if (
+    typeof candidate.openstackRelease === 'string' &&
+    !facts.releases.includes(candidate.openstackRelease)
+  ) {
+    errors.push(
+      `openstackRelease: ${profile} offers ${facts.releases.join(', ')}, not ${candidate.openstackRelease}`,
+    );
   }
   const components = isPlainObject(candidate.components) ? candidate.components : {};
   for (const [component, on] of Object.entries(components)) {
@@ -135,14 +157,20 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
     errors.push('components.radosgw: the RADOS gateway needs ceph; turn components.ceph on or radosgw off');
   }
   if (components.cinder === true && components.ceph === false) {
-    errors.push('components.cinder: cinder stores volumes in ceph here; turn components.ceph on or cinder off');
+    errors.push(
+      'components.cinder: cinder stores volumes in ceph here; turn components.ceph on or cinder off',
+    );
   }
   if (candidate.engine === 'conjure-up' && facts.juju !== '2.9') {
-    errors.push(`engine: conjure-up drives the 2016-2019 nova-lxd spells; use juju for the ${profile} profile`);
+    errors.push(
+      `engine: conjure-up drives the 2016-2019 nova-lxd spells; use juju for the ${profile} profile`,
+    );
   }
   const target = isPlainObject(candidate.target) ? candidate.target : {};
   if ((target.kind === 'maas' || target.kind === 'lxd-cluster') && target.cloud === 'localhost') {
-    errors.push(`target.cloud: a ${target.kind} target needs the name of that cloud as juju knows it (juju clouds), not localhost`);
+    errors.push(
+      `target.cloud: a ${target.kind} target needs the name of that cloud as juju knows it (juju clouds), not localhost`,
+    );
   }
   return errors;
 }
@@ -158,7 +186,9 @@ export interface BuildSpecOptions {
 export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec {
   const errors: string[] = [];
   if (answers !== null && answers !== undefined && !isPlainObject(answers)) {
-    throw new InputError(`${options.source}: the answers must be a mapping of keys (name:, profile:, ...), not ${Array.isArray(answers) ? 'a list' : 'a single value'}`);
+    throw new InputError(
+      `${options.source}: the answers must be a mapping of keys (name:, profile:, ...), not ${Array.isArray(answers) ? 'a list' : 'a single value'}`,
+    );
   }
   const given = mergeAnswers(answers ?? {}, options.overrides ?? {});
   let profile: ProfileName = 'tutorial-2016';
@@ -166,15 +196,24 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
     if (isProfileName(given.profile)) profile = given.profile;
     else {
       const hint = typeof given.profile === 'string' ? closest(given.profile, PROFILE_NAMES) : undefined;
-      errors.push(`profile: unknown profile ${JSON.stringify(given.profile)}; ${hint ? `did you mean ${hint}? ` : ''}choose one of ${PROFILE_NAMES.join(', ')}`);
+      errors.push(
+        `profile: unknown profile ${JSON.stringify(given.profile)}; ${hint ? `did you mean ${hint}? ` : ''}choose one of ${PROFILE_NAMES.join(', ')}`,
+      );
     }
   }
   const candidate = mergeAnswers(defaultSpec(profile), given, { profile });
-  errors.push(...structuralErrors(candidate), ...networkErrors(candidate), ...profileErrors(candidate, profile));
+  errors.push(
+    ...structuralErrors(candidate),
+    ...networkErrors(candidate),
+    ...profileErrors(candidate, profile),
+  );
   if (errors.length > 0) {
-    throw new InputError(`${options.source}: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the lab answers; fix them and run again:`, {
-      details: [...new Set(errors)],
-    });
+    throw new InputError(
+      `${options.source}: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the lab answers; fix them and run again:`,
+      {
+        details: [...new Set(errors)],
+      },
+    );
   }
   return labSpecSchema.parse(candidate);
 }

@@ -20,7 +20,8 @@ export function redactObject<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && inner !== undefined && inner !== null ? REDACTED : redactObject(inner);
+      out[key] =
+        SECRET_KEY.test(key) && inner !== undefined && inner !== null ? REDACTED : redactObject(inner);
     }
     return out as T;
   }

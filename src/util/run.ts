@@ -31,9 +31,12 @@ export interface RunResult {
   durationMs: number;
 }
 
-
 /** The command as a person would type it, with secrets masked: for dry-run output, logs and errors. */
-export function describeCommand(file: string, args: readonly string[], secrets: readonly string[] = []): string {
+export function describeCommand(
+  file: string,
+  args: readonly string[],
+  secrets: readonly string[] = [],
+): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
   return redactText([file, ...args].map(quote).join(' '), secrets);
 }
@@ -43,7 +46,11 @@ export function describeCommand(file: string, args: readonly string[], secrets: 
  * kills the whole group, and a result rather than an exception for non-zero exits (callers translate
  * exit codes into their own typed errors).
  */
-export async function runCommand(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export async function runCommand(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
   const started = Date.now();
   const command = describeCommand(file, args, options.secrets);
   if (options.signal?.aborted) throw new InterruptedError();

@@ -6,10 +6,15 @@ import { InputError, errorMessage } from './errors.js';
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
 const MAX_ALIASES = 100;
 
-function describeParseError(source: string, error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+function describeParseError(
+  source: string,
+  error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
+): string {
   const first = error.message.split('\n')[0] ?? error.message;
   const pos = error.linePos?.[0];
-  return pos ? `${source}:${pos.line}:${pos.col}: ${first.replace(/ at line \d+, column \d+:?$/, '')}` : `${source}: ${first}`;
+  return pos
+    ? `${source}:${pos.line}:${pos.col}: ${first.replace(/ at line \d+, column \d+:?$/, '')}`
+    : `${source}: ${first}`;
 }
 
 function toPlain(doc: Document.Parsed, source: string): unknown {
@@ -56,7 +61,9 @@ export async function readYamlText(path: string, what: string, maxBytes = MAX_YA
     throw new InputError(`${what} ${path} does not exist; check the path.`);
   }
   if (size > maxBytes) {
-    throw new InputError(`${path}: the file is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxBytes / 1024)} KiB limit for ${what}.`);
+    throw new InputError(
+      `${path}: the file is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxBytes / 1024)} KiB limit for ${what}.`,
+    );
   }
   try {
     return await readFile(path, 'utf8');

@@ -18,8 +18,18 @@ export function compareBudget(budget: HostBudget, facts: HostFacts, computeUnits
   const ram = budget.ramGiB + 2 * extra;
   const disk = budget.diskGiB + 10 * extra;
   return [
-    { resource: 'CPU cores', needed: String(budget.cores), available: String(facts.cores), ok: facts.cores >= budget.cores },
-    { resource: 'RAM', needed: `${ram} GiB`, available: `${round(facts.ramGiB)} GiB`, ok: facts.ramGiB >= ram },
+    {
+      resource: 'CPU cores',
+      needed: String(budget.cores),
+      available: String(facts.cores),
+      ok: facts.cores >= budget.cores,
+    },
+    {
+      resource: 'RAM',
+      needed: `${ram} GiB`,
+      available: `${round(facts.ramGiB)} GiB`,
+      ok: facts.ramGiB >= ram,
+    },
     {
       resource: `Disk free (${facts.diskPath})`,
       needed: `${disk} GiB`,
@@ -32,6 +42,7 @@ export function compareBudget(budget: HostBudget, facts: HostFacts, computeUnits
 export function formatBudget(rows: readonly BudgetRow[]): string[] {
   const width = Math.max(...rows.map((r) => r.resource.length));
   return rows.map(
-    (r) => `  ${r.ok ? 'ok  ' : 'LOW '} ${r.resource.padEnd(width)}  needs ${r.needed.padEnd(7)} has ${r.available}`,
+    (r) =>
+      `  ${r.ok ? 'ok  ' : 'LOW '} ${r.resource.padEnd(width)}  needs ${r.needed.padEnd(7)} has ${r.available}`,
   );
 }

@@ -12,7 +12,9 @@ export interface HostFacts {
 const GiB = 1024 ** 3;
 
 /** What this host has, for the wizard's budget table. Disk is measured where LXD keeps its storage. */
-export async function readHostFacts(candidates: readonly string[] = ['/var/snap/lxd/common/lxd', '/var/lib/lxd', '/']): Promise<HostFacts> {
+export async function readHostFacts(
+  candidates: readonly string[] = ['/var/snap/lxd/common/lxd', '/var/lib/lxd', '/'],
+): Promise<HostFacts> {
   for (const path of candidates) {
     try {
       const fs = await statfs(path);

@@ -40,7 +40,8 @@ const validCidr = (value: string) => {
   const parsed = parseCidr(value.trim());
   return 'error' in parsed ? parsed.error : true;
 };
-const validIp = (value: string) => (parseIpv4(value.trim()) === undefined ? `"${value}" is not an IPv4 address` : true);
+const validIp = (value: string) =>
+  parseIpv4(value.trim()) === undefined ? `"${value}" is not an IPv4 address` : true;
 
 /**
  * Ask what matters for the chosen profile. `fixed` holds what flags and the answers file already say;
@@ -77,7 +78,9 @@ export async function askLabAnswers(
       {
         message: message('Lab name', 'name'),
         default: base.name,
-        validate: (v) => /^[a-z][a-z0-9-]{0,39}$/.test(v) || 'use lowercase letters, digits and dashes, starting with a letter',
+        validate: (v) =>
+          /^[a-z][a-z0-9-]{0,39}$/.test(v) ||
+          'use lowercase letters, digits and dashes, starting with a letter',
       },
       io(),
     ),
@@ -89,7 +92,11 @@ export async function askLabAnswers(
           message: message('Deploy with', 'engine'),
           choices: [
             { value: 'juju', name: 'juju', description: 'juju deploy of the rendered bundle' },
-            { value: 'conjure-up', name: 'conjure-up', description: 'the spell, headless, as in the 2016 tutorial' },
+            {
+              value: 'conjure-up',
+              name: 'conjure-up',
+              description: 'the spell, headless, as in the 2016 tutorial',
+            },
           ],
           default: base.engine,
         },
@@ -110,16 +117,28 @@ export async function askLabAnswers(
   const kind = (answers.target as Answers | undefined)?.kind ?? (fixed.target as Answers | undefined)?.kind;
   if (kind === 'maas' || kind === 'lxd-cluster') {
     await ask('target.cloud', () =>
-      input({ message: message('Juju cloud name', 'target.cloud'), default: base.target.cloud === 'localhost' ? '' : base.target.cloud, validate: (v) => (v.trim() && v !== 'localhost') || 'name the cloud as `juju clouds` lists it' }, io()),
+      input(
+        {
+          message: message('Juju cloud name', 'target.cloud'),
+          default: base.target.cloud === 'localhost' ? '' : base.target.cloud,
+          validate: (v) => (v.trim() && v !== 'localhost') || 'name the cloud as `juju clouds` lists it',
+        },
+        io(),
+      ),
     );
   }
   if (kind === 'nested-container') {
     await ask('target.container', () =>
-      input({ message: message('Outer container name', 'target.container'), default: base.target.container }, io()),
+      input(
+        { message: message('Outer container name', 'target.container'), default: base.target.container },
+        io(),
+      ),
     );
   }
   if (kind === 'existing-controller') {
-    await ask('controller', () => input({ message: message('Existing controller name', 'controller'), default: base.controller }, io()));
+    await ask('controller', () =>
+      input({ message: message('Existing controller name', 'controller'), default: base.controller }, io()),
+    );
   }
   if (facts.releases.length > 1) {
     await ask('openstackRelease', () =>
@@ -138,49 +157,182 @@ export async function askLabAnswers(
     const chosen = await checkbox(
       {
         message: message('Components (space toggles, enter accepts)', 'components'),
-        choices: optional.map((c) => ({ value: c, name: c, checked: base.components[c], description: why(`components.${c}`) })),
+        choices: optional.map((c) => ({
+          value: c,
+          name: c,
+          checked: base.components[c],
+          description: why(`components.${c}`),
+        })),
       },
       io(),
     );
     set(answers, 'components', Object.fromEntries(optional.map((c) => [c, chosen.includes(c)])));
   }
-  await ask('sizing.computeUnits', async () =>
-    (await number({ message: message('Compute units', 'sizing.computeUnits'), default: base.sizing.computeUnits, min: 1, max: 64, required: true }, io())) ?? base.sizing.computeUnits,
+  await ask(
+    'sizing.computeUnits',
+    async () =>
+      (await number(
+        {
+          message: message('Compute units', 'sizing.computeUnits'),
+          default: base.sizing.computeUnits,
+          min: 1,
+          max: 64,
+          required: true,
+        },
+        io(),
+      )) ?? base.sizing.computeUnits,
   );
   const ceph = (answers.components as Answers | undefined)?.ceph ?? base.components.ceph;
   if (ceph) {
-    await ask('sizing.osdCount', async () =>
-      (await number({ message: message('Ceph OSD units', 'sizing.osdCount'), default: base.sizing.osdCount, min: 1, max: 12, required: true }, io())) ?? base.sizing.osdCount,
+    await ask(
+      'sizing.osdCount',
+      async () =>
+        (await number(
+          {
+            message: message('Ceph OSD units', 'sizing.osdCount'),
+            default: base.sizing.osdCount,
+            min: 1,
+            max: 12,
+            required: true,
+          },
+          io(),
+        )) ?? base.sizing.osdCount,
     );
   }
-  if (!has(fixed, 'network') && (await confirm({ message: message('Change the network layout?', 'network'), default: false }, io()))) {
+  if (
+    !has(fixed, 'network') &&
+    (await confirm({ message: message('Change the network layout?', 'network'), default: false }, io()))
+  ) {
     const net = base.network;
-    await ask('network.externalCidr', () => input({ message: message('External CIDR', 'network.externalCidr'), default: net.externalCidr, validate: validCidr }, io()));
-    await ask('network.gateway', () => input({ message: message('External gateway', 'network.gateway'), default: net.gateway, validate: validIp }, io()));
-    await ask('network.floatingStart', () => input({ message: message('First floating IP', 'network.floatingStart'), default: net.floatingStart, validate: validIp }, io()));
-    await ask('network.floatingEnd', () => input({ message: message('Last floating IP', 'network.floatingEnd'), default: net.floatingEnd, validate: validIp }, io()));
-    await ask('network.tenantCidr', () => input({ message: message('Tenant CIDR', 'network.tenantCidr'), default: net.tenantCidr, validate: validCidr }, io()));
+    await ask('network.externalCidr', () =>
+      input(
+        {
+          message: message('External CIDR', 'network.externalCidr'),
+          default: net.externalCidr,
+          validate: validCidr,
+        },
+        io(),
+      ),
+    );
+    await ask('network.gateway', () =>
+      input(
+        { message: message('External gateway', 'network.gateway'), default: net.gateway, validate: validIp },
+        io(),
+      ),
+    );
+    await ask('network.floatingStart', () =>
+      input(
+        {
+          message: message('First floating IP', 'network.floatingStart'),
+          default: net.floatingStart,
+          validate: validIp,
+        },
+        io(),
+      ),
+    );
+    await ask('network.floatingEnd', () =>
+      input(
+        {
+          message: message('Last floating IP', 'network.floatingEnd'),
+          default: net.floatingEnd,
+          validate: validIp,
+        },
+        io(),
+      ),
+    );
+    await ask('network.tenantCidr', () =>
+      input(
+        {
+          message: message('Tenant CIDR', 'network.tenantCidr'),
+          default: net.tenantCidr,
+          validate: validCidr,
+        },
+        io(),
+      ),
+    );
     await ask('network.dnsServers', async () =>
-      (await input({ message: message('DNS servers (comma-separated)', 'network.dnsServers'), default: net.dnsServers.join(','), validate: (v) => v.split(',').every((s) => validIp(s) === true) || 'list IPv4 addresses, comma-separated' }, io()))
+      (
+        await input(
+          {
+            message: message('DNS servers (comma-separated)', 'network.dnsServers'),
+            default: net.dnsServers.join(','),
+            validate: (v) =>
+              v.split(',').every((s) => validIp(s) === true) || 'list IPv4 addresses, comma-separated',
+          },
+          io(),
+        )
+      )
         .split(',')
         .map((s) => s.trim()),
     );
   }
-  await ask('sshPublicKey', () => input({ message: message('SSH public key', 'sshPublicKey'), default: base.sshPublicKey }, io()));
+  await ask('sshPublicKey', () =>
+    input({ message: message('SSH public key', 'sshPublicKey'), default: base.sshPublicKey }, io()),
+  );
   if (!has(fixed, 'adminPassword')) {
-    const typed = await password({ message: message('Admin password (empty: generate one)', 'adminPassword'), mask: '*', validate: (v) => v.length === 0 || v.length >= 8 || 'use at least 8 characters, or leave empty' }, io());
+    const typed = await password(
+      {
+        message: message('Admin password (empty: generate one)', 'adminPassword'),
+        mask: '*',
+        validate: (v) => v.length === 0 || v.length >= 8 || 'use at least 8 characters, or leave empty',
+      },
+      io(),
+    );
     if (typed.length > 0) answers.adminPassword = typed;
     else if (base.adminPassword !== undefined) answers.adminPassword = base.adminPassword;
   }
-  if (!has(fixed, 'proxy') && (await confirm({ message: message('Does this host need a proxy?', 'proxy'), default: Boolean(base.proxy.http ?? base.proxy.https) }, io()))) {
-    await ask('proxy.http', () => input({ message: message('HTTP proxy', 'proxy.http'), default: base.proxy.http ?? '' }, io()));
-    await ask('proxy.https', () => input({ message: message('HTTPS proxy', 'proxy.https'), default: base.proxy.https ?? (answers.proxy as Answers | undefined)?.http as string ?? '' }, io()));
-    await ask('proxy.noProxy', () => input({ message: message('No-proxy list', 'proxy.noProxy'), default: base.proxy.noProxy ?? `localhost,127.0.0.1,${base.network.externalCidr}` }, io()));
+  if (
+    !has(fixed, 'proxy') &&
+    (await confirm(
+      {
+        message: message('Does this host need a proxy?', 'proxy'),
+        default: Boolean(base.proxy.http ?? base.proxy.https),
+      },
+      io(),
+    ))
+  ) {
+    await ask('proxy.http', () =>
+      input({ message: message('HTTP proxy', 'proxy.http'), default: base.proxy.http ?? '' }, io()),
+    );
+    await ask('proxy.https', () =>
+      input(
+        {
+          message: message('HTTPS proxy', 'proxy.https'),
+          default: base.proxy.https ?? ((answers.proxy as Answers | undefined)?.http as string) ?? '',
+        },
+        io(),
+      ),
+    );
+    await ask('proxy.noProxy', () =>
+      input(
+        {
+          message: message('No-proxy list', 'proxy.noProxy'),
+          default: base.proxy.noProxy ?? `localhost,127.0.0.1,${base.network.externalCidr}`,
+        },
+        io(),
+      ),
+    );
   }
-  if (!has(fixed, 'lxd') && (await confirm({ message: message('Change the LXD storage or bridge?', 'lxd'), default: false }, io()))) {
-    await ask('lxd.storagePool', () => input({ message: message('Storage pool', 'lxd.storagePool'), default: base.lxd.storagePool }, io()));
-    await ask('lxd.storageDriver', () => select({ message: message('Storage driver', 'lxd.storageDriver'), choices: STORAGE_DRIVERS.map((d) => ({ value: d, name: d })), default: base.lxd.storageDriver }, io()));
-    await ask('lxd.bridge', () => input({ message: message('Bridge', 'lxd.bridge'), default: base.lxd.bridge }, io()));
+  if (
+    !has(fixed, 'lxd') &&
+    (await confirm({ message: message('Change the LXD storage or bridge?', 'lxd'), default: false }, io()))
+  ) {
+    await ask('lxd.storagePool', () =>
+      input({ message: message('Storage pool', 'lxd.storagePool'), default: base.lxd.storagePool }, io()),
+    );
+    await ask('lxd.storageDriver', () =>
+      select(
+        {
+          message: message('Storage driver', 'lxd.storageDriver'),
+          choices: STORAGE_DRIVERS.map((d) => ({ value: d, name: d })),
+          default: base.lxd.storageDriver,
+        },
+        io(),
+      ),
+    );
+    await ask('lxd.bridge', () =>
+      input({ message: message('Bridge', 'lxd.bridge'), default: base.lxd.bridge }, io()),
+    );
   }
   return answers;
 }

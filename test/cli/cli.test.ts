@@ -17,7 +17,9 @@ test('--help lists every command (snapshot)', async (t) => {
 });
 
 test('--version prints the package version', async (t) => {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const result = await runCli(['--version']);
   t.is(result.exitCode, 0);
   t.is(result.stdout.trim(), pkg.version);
@@ -49,7 +51,10 @@ test('a missing answers file: one line, exit 2', async (t) => {
   const cwd = await tempDir();
   const result = await runCli(['init', '--answers', 'missing.yaml'], { cwd });
   t.is(result.exitCode, 2);
-  t.is(result.stderr.trim(), `error: The answers file ${join(cwd, 'missing.yaml')} does not exist; check the path.`);
+  t.is(
+    result.stderr.trim(),
+    `error: The answers file ${join(cwd, 'missing.yaml')} does not exist; check the path.`,
+  );
 });
 
 test('a YAML syntax error names line and column, exit 2', async (t) => {
@@ -70,9 +75,9 @@ test('field errors: each printed on its own line, exit 2, nothing written', asyn
   const result = await runCli(['init', '--answers', 'broken.yaml'], { cwd });
   t.is(result.exitCode, 2);
   t.regex(result.stderr, /3 problems in the lab answers/);
-  t.regex(result.stderr, /  - sizing\.computeUnits: expected number, received string \(got "two"\)/);
-  t.regex(result.stderr, /  - network\.gatway: unknown key; did you mean network\.gateway\?/);
-  t.regex(result.stderr, /  - network\.externalCidr: prefix \/33 is out of range/);
+  t.regex(result.stderr, / {2}- sizing\.computeUnits: expected number, received string \(got "two"\)/);
+  t.regex(result.stderr, / {2}- network\.gatway: unknown key; did you mean network\.gateway\?/);
+  t.regex(result.stderr, / {2}- network\.externalCidr: prefix \/33 is out of range/);
   t.true(noStack(result.stderr), result.stderr);
   await t.throwsAsync(access(join(cwd, 'lab.yaml')));
 });

@@ -28,7 +28,13 @@ const tricky = [
 test('lab.yaml -> spec -> lab.yaml loses nothing, even for YAML-special passwords', (t) => {
   for (const password of tricky.filter((p) => p.length >= 8)) {
     const spec = buildSpec(
-      { profile: 'modern', adminPassword: password, sshPublicKey: password, target: { cloud: password }, proxy: { http: password } },
+      {
+        profile: 'modern',
+        adminPassword: password,
+        sshPublicKey: password,
+        target: { cloud: password },
+        proxy: { http: password },
+      },
       { source: 'x' },
     );
     const text = renderLabYaml(spec);
@@ -82,7 +88,12 @@ test('an alias bomb is refused, not expanded', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'labfile-'));
   const path = join(dir, 'bomb.yaml');
   const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 10; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  for (let i = 1; i < 10; i++)
+    lines.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
   await writeFile(path, lines.join('\n'));
   await t.throwsAsync(readAnswersFile(path), { instanceOf: InputError, message: /alias/i });
 });

@@ -38,24 +38,39 @@ test('the tutorial defaults follow the 2016 spell', (t) => {
 });
 
 test('flags override the answers file', (t) => {
-  const spec = buildSpec({ name: 'from-file', profile: 'modern' }, { source: 'x', overrides: { name: 'from-flag' } });
+  const spec = buildSpec(
+    { name: 'from-file', profile: 'modern' },
+    { source: 'x', overrides: { name: 'from-flag' } },
+  );
   t.is(spec.name, 'from-flag');
   t.is(spec.profile, 'modern');
   t.is(spec.series, 'jammy');
 });
 
 test('a bad CIDR names the field', (t) => {
-  t.deepEqual(problems({ network: { externalCidr: '10.99.0.0/40' } }), ['network.externalCidr: prefix /40 is out of range; use /8 to /30']);
-  t.regex(problems({ network: { tenantCidr: 'banana' } })[0]!, /^network\.tenantCidr: "banana" is not a CIDR/);
-  t.regex(problems({ network: { tenantCidr: '10.101.0.5/24' } })[0]!, /host bits set; the network is 10\.101\.0\.0\/24/);
+  t.deepEqual(problems({ network: { externalCidr: '10.99.0.0/40' } }), [
+    'network.externalCidr: prefix /40 is out of range; use /8 to /30',
+  ]);
+  t.regex(
+    problems({ network: { tenantCidr: 'banana' } })[0]!,
+    /^network\.tenantCidr: "banana" is not a CIDR/,
+  );
+  t.regex(
+    problems({ network: { tenantCidr: '10.101.0.5/24' } })[0]!,
+    /host bits set; the network is 10\.101\.0\.0\/24/,
+  );
 });
 
 test('a gateway outside its CIDR is refused', (t) => {
-  t.deepEqual(problems({ network: { gateway: '10.98.0.1' } }), ['network.gateway: 10.98.0.1 is outside network.externalCidr 10.99.0.0/24']);
+  t.deepEqual(problems({ network: { gateway: '10.98.0.1' } }), [
+    'network.gateway: 10.98.0.1 is outside network.externalCidr 10.99.0.0/24',
+  ]);
 });
 
 test('a floating range outside the CIDR, reversed, or covering the gateway is refused', (t) => {
-  t.deepEqual(problems({ network: { floatingEnd: '10.99.1.20' } }), ['network.floatingEnd: 10.99.1.20 is outside network.externalCidr 10.99.0.0/24']);
+  t.deepEqual(problems({ network: { floatingEnd: '10.99.1.20' } }), [
+    'network.floatingEnd: 10.99.1.20 is outside network.externalCidr 10.99.0.0/24',
+  ]);
   t.deepEqual(problems({ network: { floatingStart: '10.99.0.200', floatingEnd: '10.99.0.100' } }), [
     'network.floatingEnd: 10.99.0.100 comes before network.floatingStart 10.99.0.200',
   ]);
@@ -71,7 +86,9 @@ test('overlapping tenant and external networks are refused', (t) => {
 });
 
 test('DNS servers must be addresses', (t) => {
-  t.deepEqual(problems({ network: { dnsServers: ['1.1.1.1', 'dns.example'] } }), ['network.dnsServers.1: "dns.example" is not an IPv4 address']);
+  t.deepEqual(problems({ network: { dnsServers: ['1.1.1.1', 'dns.example'] } }), [
+    'network.dnsServers.1: "dns.example" is not an IPv4 address',
+  ]);
 });
 
 test('an unknown profile suggests the closest one', (t) => {
@@ -82,26 +99,43 @@ test('an unknown profile suggests the closest one', (t) => {
 
 test('an unknown key suggests the closest valid key, at any depth', (t) => {
   t.deepEqual(problems({ nmae: 'x' }), ['nmae: unknown key; did you mean name?']);
-  t.deepEqual(problems({ network: { gatway: '10.99.0.1' } }), ['network.gatway: unknown key; did you mean network.gateway?']);
-  t.deepEqual(problems({ sizing: { computeUnit: 2 } }), ['sizing.computeUnit: unknown key; did you mean sizing.computeUnits?']);
+  t.deepEqual(problems({ network: { gatway: '10.99.0.1' } }), [
+    'network.gatway: unknown key; did you mean network.gateway?',
+  ]);
+  t.deepEqual(problems({ sizing: { computeUnit: 2 } }), [
+    'sizing.computeUnit: unknown key; did you mean sizing.computeUnits?',
+  ]);
 });
 
 test('wrong types name the field and what was given', (t) => {
-  t.deepEqual(problems({ sizing: { computeUnits: 'two' } }), ['sizing.computeUnits: expected number, received string (got "two")']);
-  t.deepEqual(problems({ components: { ceph: 'yes' } }), ['components.ceph: expected boolean, received string (got "yes")']);
+  t.deepEqual(problems({ sizing: { computeUnits: 'two' } }), [
+    'sizing.computeUnits: expected number, received string (got "two")',
+  ]);
+  t.deepEqual(problems({ components: { ceph: 'yes' } }), [
+    'components.ceph: expected boolean, received string (got "yes")',
+  ]);
 });
 
 test('enums list their choices', (t) => {
-  t.deepEqual(problems({ engine: 'ansible' }), ['engine: "ansible" is not valid; expected one of "juju"|"conjure-up"']);
+  t.deepEqual(problems({ engine: 'ansible' }), [
+    'engine: "ansible" is not valid; expected one of "juju"|"conjure-up"',
+  ]);
 });
 
 test('every error is reported at once', (t) => {
-  const found = problems({ profile: 'nope', name: 'Bad Name', network: { gateway: 'x', tenantCidr: '1.2.3.4/99' }, lxd: { mtu: 100 } });
+  const found = problems({
+    profile: 'nope',
+    name: 'Bad Name',
+    network: { gateway: 'x', tenantCidr: '1.2.3.4/99' },
+    lxd: { mtu: 100 },
+  });
   t.is(found.length, 5, found.join('\n'));
 });
 
 test('rules across fields: series and release per profile, radosgw needs ceph, conjure-up only for the spells', (t) => {
-  t.deepEqual(problems({ profile: 'modern', series: 'xenial' }), ['series: modern deploys on jammy, not xenial']);
+  t.deepEqual(problems({ profile: 'modern', series: 'xenial' }), [
+    'series: modern deploys on jammy, not xenial',
+  ]);
   t.deepEqual(problems({ profile: 'modern', openstackRelease: 'mitaka' }), [
     'openstackRelease: modern offers 2024.1, 2023.2, 2023.1, yoga, not mitaka',
   ]);
@@ -127,5 +161,8 @@ test('answers that are not a mapping are refused', (t) => {
 
 test('a short admin password is refused; a given one is kept', (t) => {
   t.deepEqual(problems({ adminPassword: 'short' }), ['adminPassword: use at least 8 characters']);
-  t.is(buildSpec({ adminPassword: 'long enough: # yes' }, { source: 'x' }).adminPassword, 'long enough: # yes');
+  t.is(
+    buildSpec({ adminPassword: 'long enough: # yes' }, { source: 'x' }).adminPassword,
+    'long enough: # yes',
+  );
 });

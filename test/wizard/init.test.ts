@@ -25,7 +25,15 @@ function session(cwd: string): Session {
   let screen = '';
   stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-  const ctx: CommandContext = { cwd, env: {}, stdin, stdout, stderr, interactive: true, signal: new AbortController().signal };
+  const ctx: CommandContext = {
+    cwd,
+    env: {},
+    stdin,
+    stdout,
+    stderr,
+    interactive: true,
+    signal: new AbortController().signal,
+  };
   return { ctx, screen: () => screen };
 }
 
@@ -69,14 +77,22 @@ test('tutorial-2016: accepting every default writes the default lab', async (t) 
 test('modern: asks for the release, not the engine; typed answers land in lab.yaml', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
   const keys = [
-    'lab-two', ENTER, // name
+    'lab-two',
+    ENTER, // name
     ENTER, // target
-    DOWN, ENTER, // release: the second choice
-    SPACE, ENTER, // components: toggle ceph off
-    '\b3', ENTER, // compute units (no osd question: ceph is off)
-    ENTER, ENTER, // network? ssh key
-    'pa: ss # word', ENTER, // password
-    ENTER, ENTER, ENTER, // proxy? lxd? write?
+    DOWN,
+    ENTER, // release: the second choice
+    SPACE,
+    ENTER, // components: toggle ceph off
+    '\b3',
+    ENTER, // compute units (no osd question: ceph is off)
+    ENTER,
+    ENTER, // network? ssh key
+    'pa: ss # word',
+    ENTER, // password
+    ENTER,
+    ENTER,
+    ENTER, // proxy? lxd? write?
   ];
   const { code, screen } = await drive(dir, { profile: 'modern' }, keys);
   t.is(code, 0, screen);
@@ -92,7 +108,10 @@ test('modern: asks for the release, not the engine; typed answers land in lab.ya
 
 test('the profile question comes first when not given, and re-running offers the previous answers', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
-  await writeFile(join(dir, 'lab.yaml'), 'name: previous-lab\nprofile: novalxd-final\nsizing:\n  computeUnits: 2\n');
+  await writeFile(
+    join(dir, 'lab.yaml'),
+    'name: previous-lab\nprofile: novalxd-final\nsizing:\n  computeUnits: 2\n',
+  );
   // profile (default: previous), then accept everything
   const { code, screen } = await drive(dir, {}, Array(13).fill(ENTER));
   t.is(code, 0, screen);
@@ -105,7 +124,10 @@ test('the profile question comes first when not given, and re-running offers the
 test('flags and the answers file are not asked again (precedence)', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
   await writeFile(join(dir, 'lab.yaml'), 'name: old-name\n');
-  await writeFile(join(dir, 'answers.yaml'), 'name: from-file\nprofile: modern\nsizing: {computeUnits: 4, osdCount: 3}\n');
+  await writeFile(
+    join(dir, 'answers.yaml'),
+    'name: from-file\nprofile: modern\nsizing: {computeUnits: 4, osdCount: 3}\n',
+  );
   const s = session(dir);
   const code = await runInit({ answers: 'answers.yaml', name: 'from-flag' }, s.ctx);
   t.is(code, 0);
@@ -139,7 +161,9 @@ test('Ctrl-C stops the wizard and writes nothing', async (t) => {
 test('without a terminal the wizard refuses and points to --answers/--yes', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
   const s = session(dir);
-  await t.throwsAsync(runInit({}, { ...s.ctx, interactive: false }), { message: /pass --yes .* or --answers FILE/ });
+  await t.throwsAsync(runInit({}, { ...s.ctx, interactive: false }), {
+    message: /pass --yes .* or --answers FILE/,
+  });
   await t.throwsAsync(access(join(dir, 'lab.yaml')));
 });
 
