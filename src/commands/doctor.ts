@@ -1,0 +1,106 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ledger } from '../pipeline/ledger.js';
+import { acquireLabLock } from '../pipeline/lock.js';
+import { defaultSpec } from '../spec/defaults.js';
+import { loadLabSpec } from '../spec/load.js';
+import type { LabSpec } from '../spec/schema.js';
+import { PreflightError } from '../util/errors.js';
+import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
+import { checksPassed, type CheckResult } from '../lxd/checks.js';
+import { createLxdClient } from '../lxd/client.js';
+import { runDoctorChecks } from '../lxd/doctor.js';
+import { applyDoctorFixes, type AppliedFix } from '../lxd/host-changes.js';
+import { writeLine, type CommandContext } from './context.js';
+
+export interface DoctorOptions {
+  answers?: string;
+  fix?: boolean;
+  json?: boolean;
+  /** commander's --no-container-smoke gives false. */
+  containerSmoke?: boolean;
+}
+
+const DEFAULT_PROFILE = 'tutorial-2016';
+
+/** The lab's spec from --answers or ./lab.yaml; without either, the tutorial profile's defaults. */
+async function doctorSpec(
+  cwd: string,
+  answers: string | undefined,
+): Promise<{ spec: LabSpec; source: string }> {
+  if (answers === undefined) {
+    try {
+      await access(join(cwd, DEFAULT_ANSWERS_FILE));
+    } catch {
+      return {
+        spec: defaultSpec(DEFAULT_PROFILE),
+        source: `no ${DEFAULT_ANSWERS_FILE}: checking against the ${DEFAULT_PROFILE} profile's defaults`,
+      };
+    }
+  }
+  const loaded = await loadLabSpec(cwd, answers);
+  return { spec: loaded.spec, source: `checking against ${loaded.source}` };
+}
+
+const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+
+function printChecks(ctx: CommandContext, results: readonly CheckResult[]): void {
+  for (const result of results) {
+    writeLine(ctx.stdout, `${LABEL[result.status]}  ${result.title}: ${result.measured}`);
+    if (result.fix && result.status !== 'pass') writeLine(ctx.stdout, `      fix: ${result.fix}`);
+  }
+}
+
+export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<number> {
+  const { spec, source } = await doctorSpec(ctx.cwd, options.answers);
+  const containerSmoke = options.containerSmoke ?? true;
+  const client = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 5_000 });
+  const input = { spec, containerSmoke, env: ctx.env };
+  let results = await runDoctorChecks(input, { client });
+  let fixes: AppliedFix[] | undefined;
+
+  if (options.fix && results.some((r) => r.status !== 'pass' && r.change)) {
+    const directory = labDir(ctx.cwd, spec.name);
+    const lock = await acquireLabLock(directory, 'doctor --fix');
+    try {
+      const ledger = await Ledger.open(directory, spec.name, 'doctor --fix');
+      fixes = await applyDoctorFixes(results, ledger, { client });
+    } finally {
+      await lock.release();
+    }
+    results = await runDoctorChecks(input, { client });
+  }
+
+  const ok = checksPassed(results);
+  if (options.json) {
+    writeLine(
+      ctx.stdout,
+      JSON.stringify({ ok, source, checks: results, ...(fixes ? { fixes } : {}) }, null, 2),
+    );
+  } else {
+    writeLine(ctx.stdout, `lxdstack doctor (${source})`);
+    for (const fix of fixes ?? [])
+      writeLine(
+        ctx.stdout,
+        `FIXED ${fix.checkId}: ${fix.command}${fix.previous === undefined ? '' : ` (was ${fix.previous})`}`,
+      );
+    printChecks(ctx, results);
+    if (options.fix && fixes)
+      writeLine(
+        ctx.stdout,
+        `Recorded ${fixes.length} change(s) in ${labDir(ctx.cwd, spec.name)}; \`lxdstack teardown\` puts them back.`,
+      );
+    else if (!options.fix && results.some((r) => r.status !== 'pass' && r.change))
+      writeLine(
+        ctx.stdout,
+        'Run `lxdstack doctor --fix` to apply the fixes marked above that lxdstack can make itself.',
+      );
+  }
+  if (!ok) {
+    const failed = results.filter((r) => r.status === 'fail');
+    throw new PreflightError(
+      `${failed.length} check(s) failed (${failed.map((r) => r.id).join(', ')}); apply the fixes above and run \`lxdstack doctor\` again.`,
+    );
+  }
+  return 0;
+}

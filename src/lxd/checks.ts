@@ -1,0 +1,679 @@
+import { PROFILES } from '../spec/profiles.js';
+import type { LabSpec } from '../spec/schema.js';
+import { formatIpv4, parseCidr, parseIpv4, type Cidr } from '../spec/net.js';
+import { lxcEquivalent } from './lxc.js';
+import type { LxdNetwork, LxdStoragePool } from './types.js';
+
+// The doctor's judgement: measured host facts in, one verdict per check out, each with the value seen
+// and the exact fix. Pure: the probes that gather the facts live in probes.ts.
+
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+/** A change doctor --fix may make, with everything needed to make it; teardown puts the previous value back. */
+export type HostChange =
+  | { kind: 'sysctl'; key: string; value: string }
+  | { kind: 'lxd-network-config'; network: string; key: string; value: string | undefined }
+  | { kind: 'lxd-network'; name: string; config: Record<string, string> }
+  | { kind: 'lxd-pool'; name: string; driver: string };
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  /** What was measured, in words a person reads. */
+  measured: string;
+  /** The exact command or step that fixes it (absent when nothing to fix). */
+  fix?: string;
+  /** Present when `doctor --fix` can apply the fix itself. */
+  change?: HostChange;
+}
+
+/** Facts the probes gathered; `undefined` where a probe could not tell. */
+export interface HostFacts {
+  os: { id: string; versionId: string; prettyName: string; kernel: string };
+  cores: number;
+  memTotalBytes: number;
+  swapTotalBytes: number;
+  lxdPackages: { apt?: string; snap?: string };
+  socket: {
+    path: string;
+    exists: boolean;
+    mode?: string;
+    group?: string;
+    accessible: boolean;
+    isRoot: boolean;
+    inGroup: boolean;
+  };
+  server: { version: string; storage?: string } | { error: string };
+  juju: ToolFact;
+  conjureUp?: ToolFact;
+  bridge?: LxdNetwork | null;
+  pool?: LxdStoragePool | null;
+  poolFreeBytes?: number;
+  virtualization: { kind: 'none' | 'container' | 'vm'; detail: string };
+  kvm: boolean;
+  sysctl: Record<string, string | undefined>;
+  /** Each module LXD will be asked to load: already loaded, loadable with modprobe, or missing. */
+  kernelModules: Record<string, 'loaded' | 'loadable' | 'missing'>;
+  proxy: { http?: string; https?: string; noProxy?: string; from: 'lab' | 'environment' | 'none' };
+  smoke?: SmokeFact;
+}
+
+export interface ToolFact {
+  /** `env` when named by LXDSTACK_JUJU (the simulator, usually); `path` when found on PATH. */
+  source: 'env' | 'path' | 'none';
+  path?: string;
+  version?: string;
+  error?: string;
+}
+
+export interface SmokeFact {
+  ok: boolean;
+  image?: string;
+  ipv4?: string;
+  durationMs: number;
+  error?: string;
+}
+
+/**
+ * Kernel limits from the openstack-on-lxd guide (charm-guide "OpenStack on LXD": inotify and
+ * max_map_count) and LXD's production-setup page (kernel.keys.*), which the guide points to for dozens
+ * of containers.
+ */
+export const SYSCTL_MINIMUMS: Readonly<Record<string, number>> = {
+  'fs.inotify.max_user_instances': 1048576,
+  'fs.inotify.max_user_watches': 1048576,
+  'fs.inotify.max_queued_events': 1048576,
+  'vm.max_map_count': 262144,
+  'kernel.keys.maxkeys': 2000,
+  'kernel.keys.maxbytes': 2000000,
+};
+
+/** linux.kernel_modules of the openstack-on-lxd profile (2016 and 2020) and the spell's profile. */
+export const MODEL_PROFILE_MODULES = ['openvswitch', 'nbd', 'ip_tables', 'ip6_tables'] as const;
+/** linux.kernel_modules of the 2016 tutorial's outer container. */
+export const NESTED_HOST_MODULES = ['iptable_nat', 'ip6table_nat', 'ebtables', 'openvswitch'] as const;
+
+/** The modules LXD must load for this lab: at container start it fails when one cannot be loaded. */
+export function requiredKernelModules(spec: LabSpec): string[] {
+  const modules = new Set<string>(MODEL_PROFILE_MODULES);
+  if (spec.target.kind === 'nested-container') for (const m of NESTED_HOST_MODULES) modules.add(m);
+  return [...modules];
+}
+
+/** The oldest LXD each Juju flavour works with. */
+const MIN_LXD: Record<'2.9' | '3', number> = { '2.9': 3.0, '3': 5.0 };
+
+export const JUJU_INSTALL: Record<'2.9' | '3', string> = {
+  '2.9': 'snap install juju --classic --channel=2.9/stable',
+  '3': 'snap install juju --channel=3.6/stable',
+};
+
+const GiB = 1024 ** 3;
+const gib = (bytes: number) => `${Math.round((bytes / GiB) * 10) / 10} GiB`;
+
+export interface EvaluateOptions {
+  /** `optional` turns a missing juju into a warning (doctor of a simulated lab). */
+  juju: 'needed' | 'optional';
+  containerSmoke: boolean;
+}
+
+export function evaluateChecks(spec: LabSpec, facts: HostFacts, options: EvaluateOptions): CheckResult[] {
+  const profile = PROFILES[spec.profile];
+  const results: CheckResult[] = [
+    checkOs(facts),
+    checkCores(facts, profile.budget.cores),
+    checkMemory(facts, profile.budget.ramGiB),
+    checkSwap(facts, profile.budget.ramGiB),
+    checkLxdInstalled(facts),
+    checkLxdDaemon(facts, profile.juju),
+    checkSocket(facts),
+    checkJuju(facts, profile.juju, options.juju),
+  ];
+  if (spec.engine === 'conjure-up') results.push(checkConjureUp(facts));
+  results.push(
+    checkVirtualization(facts, spec),
+    checkKvm(facts, profile.hypervisorType),
+    checkKernelModules(facts),
+  );
+  for (const [key, minimum] of Object.entries(SYSCTL_MINIMUMS))
+    results.push(checkSysctl(key, facts.sysctl[key], minimum));
+  results.push(checkProxy(facts, spec));
+  if ('error' in facts.server) return results; // the LXD checks below need a reachable daemon
+  results.push(...checkBridge(facts.bridge, spec, profile.juju));
+  results.push(checkPool(facts.pool, spec, facts.virtualization.kind === 'container'));
+  results.push(checkDisk(facts, profile.budget.diskGiB, spec.lxd.storagePool));
+  if (options.containerSmoke) results.push(checkSmoke(facts.smoke));
+  return results;
+}
+
+/** Overall verdict: the run may go on when nothing failed. */
+export function checksPassed(results: readonly CheckResult[]): boolean {
+  return results.every((r) => r.status !== 'fail');
+}
+
+function checkOs(facts: HostFacts): CheckResult {
+  const { os } = facts;
+  const measured = `${os.prettyName || os.id || 'unknown OS'}, kernel ${os.kernel}`;
+  const known = ['ubuntu', 'debian'].includes(os.id);
+  const kernelMajor = Number(os.kernel.split('.')[0]);
+  if (kernelMajor > 0 && kernelMajor < 4) {
+    return {
+      id: 'os',
+      title: 'OS and kernel',
+      status: 'fail',
+      measured,
+      fix: 'Use a kernel of 4.15 or newer (Ubuntu 18.04 or later).',
+    };
+  }
+  return known
+    ? { id: 'os', title: 'OS and kernel', status: 'pass', measured }
+    : {
+        id: 'os',
+        title: 'OS and kernel',
+        status: 'warn',
+        measured,
+        fix: 'lxdstack is tested on Ubuntu and Debian; expect differences elsewhere.',
+      };
+}
+
+/** Below the budget: works but slowly (warn); below half of it: the deployment will not settle (fail). */
+function budgetStatus(have: number, want: number): CheckStatus {
+  if (have >= want) return 'pass';
+  return have >= want / 2 ? 'warn' : 'fail';
+}
+
+function checkCores(facts: HostFacts, want: number): CheckResult {
+  const status = budgetStatus(facts.cores, want);
+  return {
+    id: 'cpu',
+    title: 'CPU cores',
+    status,
+    measured: `${facts.cores} cores (the profile budgets ${want})`,
+    ...(status === 'pass'
+      ? {}
+      : { fix: `Give the host at least ${want} cores; with fewer, hooks time out and deploys take hours.` }),
+  };
+}
+
+function checkMemory(facts: HostFacts, wantGiB: number): CheckResult {
+  const status = budgetStatus(facts.memTotalBytes / GiB, wantGiB);
+  return {
+    id: 'memory',
+    title: 'RAM',
+    status,
+    measured: `${gib(facts.memTotalBytes)} (the profile budgets ${wantGiB} GiB)`,
+    ...(status === 'pass'
+      ? {}
+      : {
+          fix: `Give the host at least ${wantGiB} GiB of RAM, or turn off components (ceph, radosgw) in lab.yaml.`,
+        }),
+  };
+}
+
+function checkSwap(facts: HostFacts, wantGiB: number): CheckResult {
+  const measured = facts.swapTotalBytes > 0 ? `${gib(facts.swapTotalBytes)} of swap` : 'no swap';
+  const tight = facts.memTotalBytes / GiB < wantGiB;
+  if (facts.swapTotalBytes === 0 && tight) {
+    return {
+      id: 'swap',
+      title: 'Swap',
+      status: 'warn',
+      measured,
+      fix: 'RAM is below the budget and there is no swap: add a swap file (fallocate -l 8G /swapfile; mkswap /swapfile; swapon /swapfile).',
+    };
+  }
+  return { id: 'swap', title: 'Swap', status: 'pass', measured };
+}
+
+function checkLxdInstalled(facts: HostFacts): CheckResult {
+  const { apt, snap } = facts.lxdPackages;
+  const title = 'LXD installed';
+  if (apt && snap) {
+    return {
+      id: 'lxd-installed',
+      title,
+      status: 'fail',
+      measured: `both the apt package (${apt}) and the snap (${snap}) are installed`,
+      fix: 'Keep one: migrate with `lxd.migrate` then `apt-get purge lxd lxd-client`, or `snap remove lxd`.',
+    };
+  }
+  if (!apt && !snap) {
+    return {
+      id: 'lxd-installed',
+      title,
+      status: 'fail',
+      measured: 'LXD is not installed',
+      fix: 'Install LXD: `snap install lxd` (Ubuntu) or `apt-get install lxd lxd-client dnsmasq-base` (Debian 12), then `lxd init --auto`.',
+    };
+  }
+  return {
+    id: 'lxd-installed',
+    title,
+    status: 'pass',
+    measured: apt ? `apt package ${apt}` : `snap ${snap}`,
+  };
+}
+
+function checkLxdDaemon(facts: HostFacts, juju: '2.9' | '3'): CheckResult {
+  const title = 'LXD daemon';
+  if ('error' in facts.server) {
+    return {
+      id: 'lxd-daemon',
+      title,
+      status: 'fail',
+      measured: `${facts.server.error} (bridge, pool and container checks skipped)`,
+      fix: facts.socket.exists
+        ? 'Start LXD (`snap start lxd`, `systemctl start lxd`, or `bash scripts/lxd-up.sh` on a test machine).'
+        : 'Install and initialise LXD, then start it: `lxd init --auto`.',
+    };
+  }
+  const version = facts.server.version;
+  const numeric = Number.parseFloat(version);
+  if (Number.isFinite(numeric) && numeric < MIN_LXD[juju]) {
+    return {
+      id: 'lxd-daemon',
+      title,
+      status: 'fail',
+      measured: `LXD ${version}; Juju ${juju} needs ${MIN_LXD[juju].toFixed(1)} or newer`,
+      fix: 'Upgrade LXD: `snap refresh lxd --channel=5.0/stable`.',
+    };
+  }
+  return {
+    id: 'lxd-daemon',
+    title,
+    status: 'pass',
+    measured: `LXD ${version} answering on ${facts.socket.path}`,
+  };
+}
+
+function checkSocket(facts: HostFacts): CheckResult {
+  const { socket } = facts;
+  const title = 'LXD socket access';
+  if (!socket.exists)
+    return {
+      id: 'lxd-socket',
+      title,
+      status: 'fail',
+      measured: `no socket at ${socket.path}`,
+      fix: 'Start LXD so that it creates its socket, or set LXD_DIR.',
+    };
+  const measured = `${socket.path} ${socket.mode ?? ''} group ${socket.group ?? '?'}; you are ${socket.isRoot ? 'root' : socket.inGroup ? 'in that group' : 'not in that group'}`;
+  if (socket.accessible) return { id: 'lxd-socket', title, status: 'pass', measured };
+  return {
+    id: 'lxd-socket',
+    title,
+    status: 'fail',
+    measured,
+    fix: `Add yourself to the group: \`usermod -aG ${socket.group ?? 'lxd'} $USER\`, then log out and in (or \`newgrp ${socket.group ?? 'lxd'}\`).`,
+  };
+}
+
+function checkJuju(facts: HostFacts, want: '2.9' | '3', need: 'needed' | 'optional'): CheckResult {
+  const { juju } = facts;
+  const title = 'Juju';
+  const install = JUJU_INSTALL[want];
+  if (juju.source === 'none' || !juju.version) {
+    const measured =
+      juju.source === 'none'
+        ? 'juju is not installed (not on PATH, LXDSTACK_JUJU unset)'
+        : `${juju.path} did not report a version: ${juju.error ?? 'no output'}`;
+    return {
+      id: 'juju',
+      title,
+      status: need === 'needed' ? 'fail' : 'warn',
+      measured,
+      fix: `Install Juju ${want === '3' ? '3.6' : '2.9'}: \`${install}\`${need === 'optional' ? ' (or use --simulate)' : ''}.`,
+    };
+  }
+  const major = juju.version.startsWith('2.') ? '2.9' : juju.version.startsWith('3.') ? '3' : undefined;
+  const what =
+    juju.source === 'env'
+      ? `LXDSTACK_JUJU=${juju.path} (a stand-in such as the simulator) reports ${juju.version}`
+      : `${juju.path} ${juju.version}`;
+  if (major !== want) {
+    return {
+      id: 'juju',
+      title,
+      status: 'fail',
+      measured: `${what}; this profile needs Juju ${want === '3' ? '3.x' : '2.9'}`,
+      fix: `Install the matching Juju: \`${install}\`${want === '2.9' ? " (the nova-lxd profiles' cs: charms need 2.9)" : ''}.`,
+    };
+  }
+  return { id: 'juju', title, status: 'pass', measured: what };
+}
+
+function checkConjureUp(facts: HostFacts): CheckResult {
+  const tool = facts.conjureUp ?? { source: 'none' as const };
+  const title = 'conjure-up';
+  if (tool.source === 'none' || !tool.version) {
+    return {
+      id: 'conjure-up',
+      title,
+      status: 'fail',
+      measured:
+        tool.source === 'none'
+          ? 'conjure-up is not installed'
+          : `${tool.path} did not report a version: ${tool.error ?? 'no output'}`,
+      fix: 'Install it (`snap install conjure-up --classic`), set LXDSTACK_CONJURE_UP to a stand-in, or use engine: juju.',
+    };
+  }
+  return { id: 'conjure-up', title, status: 'pass', measured: `${tool.path} ${tool.version}` };
+}
+
+function checkVirtualization(facts: HostFacts, spec: LabSpec): CheckResult {
+  const { kind, detail } = facts.virtualization;
+  const title = 'Nesting';
+  if (kind === 'container') {
+    return {
+      id: 'nesting',
+      title,
+      status: 'warn',
+      measured: `running inside a container (${detail})`,
+      fix: 'The container running lxdstack needs security.nesting=true and security.privileged=true, and a dir storage pool.',
+    };
+  }
+  const layout =
+    spec.target.kind === 'nested-container' ? '; the lab nests inside a privileged container' : '';
+  return {
+    id: 'nesting',
+    title,
+    status: 'pass',
+    measured: `${kind === 'vm' ? `virtual machine (${detail})` : 'bare metal'}${layout}`,
+  };
+}
+
+function checkKvm(facts: HostFacts, hypervisor: 'lxd' | 'qemu'): CheckResult {
+  const title = '/dev/kvm';
+  if (hypervisor !== 'qemu')
+    return {
+      id: 'kvm',
+      title,
+      status: 'pass',
+      measured: `${facts.kvm ? 'present' : 'absent'}; not needed (nova-lxd runs instances as containers)`,
+    };
+  if (facts.kvm)
+    return { id: 'kvm', title, status: 'pass', measured: 'present: nova-compute can use qemu/kvm' };
+  return {
+    id: 'kvm',
+    title,
+    status: 'warn',
+    measured: 'absent: nova-compute will fall back to slow qemu emulation',
+    fix: 'Enable hardware virtualisation (or nested virtualisation for a VM) and load kvm_intel or kvm_amd.',
+  };
+}
+
+function checkKernelModules(facts: HostFacts): CheckResult {
+  const entries = Object.entries(facts.kernelModules);
+  const missing = entries.filter(([, state]) => state === 'missing').map(([name]) => name);
+  const title = 'Kernel modules';
+  const measured = entries.map(([name, state]) => `${name} ${state}`).join(', ');
+  if (missing.length === 0) return { id: 'kernel-modules', title, status: 'pass', measured };
+  return {
+    id: 'kernel-modules',
+    title,
+    status: 'fail',
+    measured: `${measured}: LXD refuses to start a container whose linux.kernel_modules cannot be loaded`,
+    fix: `Load them before deploying (\`modprobe ${missing.join(' ')}\`), or use a kernel that has them (install kmod and linux-modules-extra).`,
+  };
+}
+
+function checkSysctl(key: string, value: string | undefined, minimum: number): CheckResult {
+  const id = `sysctl:${key}`;
+  const title = key;
+  if (value === undefined) return { id, title, status: 'pass', measured: 'not present in this kernel' };
+  if (Number(value) >= minimum)
+    return { id, title, status: 'pass', measured: `${value} (at least ${minimum} needed)` };
+  return {
+    id,
+    title,
+    status: 'warn',
+    measured: `${value}, below ${minimum}: dozens of containers hit this limit`,
+    fix: `${lxcEquivalent.sysctlSet(key, String(minimum))} (and persist it in /etc/sysctl.d/)`,
+    change: { kind: 'sysctl', key, value: String(minimum) },
+  };
+}
+
+/** The network of an LXD `ipv4.address` such as 10.203.91.1/24. */
+export function bridgeCidr(address: string | undefined): Cidr | undefined {
+  const match = /^([\d.]+)\/(\d+)$/.exec(address ?? '');
+  if (!match) return undefined;
+  const ip = parseIpv4(match[1]!);
+  const prefix = Number(match[2]);
+  if (ip === undefined || prefix < 1 || prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  const network = ip - (ip % size);
+  return { network, prefix, text: `${formatIpv4(network)}/${prefix}` };
+}
+
+/** True when a no_proxy list covers the whole CIDR (an equal or wider CIDR entry). */
+export function noProxyCovers(noProxy: string | undefined, cidr: Cidr): boolean {
+  for (const entry of (noProxy ?? '').split(',').map((e) => e.trim())) {
+    const parsed = parseCidr(entry);
+    if ('error' in parsed) continue;
+    const size = 2 ** (32 - parsed.prefix);
+    if (parsed.prefix <= cidr.prefix && cidr.network - (cidr.network % size) === parsed.network) return true;
+  }
+  return false;
+}
+
+function checkProxy(facts: HostFacts, spec: LabSpec): CheckResult {
+  const { proxy } = facts;
+  const title = 'Proxy';
+  if (!proxy.http && !proxy.https)
+    return { id: 'proxy', title, status: 'pass', measured: 'no proxy configured' };
+  const cidr = bridgeCidr(facts.bridge?.config['ipv4.address']);
+  const measured = `proxy ${proxy.https ?? proxy.http} (from ${proxy.from === 'lab' ? 'lab.yaml' : 'the environment'}), no_proxy "${proxy.noProxy ?? ''}"`;
+  if (!cidr)
+    return {
+      id: 'proxy',
+      title,
+      status: 'warn',
+      measured: `${measured}; bridge ${spec.lxd.bridge} has no IPv4 CIDR to check against`,
+    };
+  if (noProxyCovers(proxy.noProxy, cidr))
+    return { id: 'proxy', title, status: 'pass', measured: `${measured} covers ${cidr.text}` };
+  return {
+    id: 'proxy',
+    title,
+    status: 'warn',
+    measured: `${measured} does not include the bridge's ${cidr.text}`,
+    fix: `Add ${cidr.text} to no_proxy (proxy.noProxy in lab.yaml), or Juju's machines send their own traffic to the proxy.`,
+  };
+}
+
+function checkBridge(bridge: LxdNetwork | null | undefined, spec: LabSpec, juju: '2.9' | '3'): CheckResult[] {
+  const name = spec.lxd.bridge;
+  if (!bridge) {
+    const config = {
+      'ipv4.address': 'auto',
+      'ipv4.nat': 'true',
+      'ipv6.address': 'none',
+      'bridge.mtu': String(spec.lxd.mtu),
+    };
+    return [
+      {
+        id: 'bridge',
+        title: `Bridge ${name}`,
+        status: 'fail',
+        measured: 'does not exist',
+        fix: lxcEquivalent.networkCreate(name, config),
+        change: { kind: 'lxd-network', name, config },
+      },
+    ];
+  }
+  if (!bridge.managed) {
+    return [
+      {
+        id: 'bridge',
+        title: `Bridge ${name}`,
+        status: 'warn',
+        measured: `exists but is not managed by LXD (type ${bridge.type}): lxdstack cannot check or fix its settings`,
+      },
+    ];
+  }
+  const results: CheckResult[] = [
+    { id: 'bridge', title: `Bridge ${name}`, status: 'pass', measured: `managed ${bridge.type}` },
+  ];
+  const config = bridge.config;
+  const set = (key: string, value: string | undefined): HostChange => ({
+    kind: 'lxd-network-config',
+    network: name,
+    key,
+    value,
+  });
+  const ipv4 = config['ipv4.address'];
+  if (!ipv4 || ipv4 === 'none') {
+    results.push({
+      id: 'bridge-ipv4',
+      title: `${name} IPv4`,
+      status: 'fail',
+      measured: 'no IPv4 address: containers get no address',
+      fix: lxcEquivalent.networkSet(name, 'ipv4.address', 'auto'),
+      change: set('ipv4.address', 'auto'),
+    });
+  } else if (config['ipv4.nat'] !== 'true') {
+    results.push({
+      id: 'bridge-ipv4',
+      title: `${name} IPv4`,
+      status: 'warn',
+      measured: `${ipv4} without NAT: Juju's machines cannot download charms and packages`,
+      fix: lxcEquivalent.networkSet(name, 'ipv4.nat', 'true'),
+      change: set('ipv4.nat', 'true'),
+    });
+  } else {
+    results.push({ id: 'bridge-ipv4', title: `${name} IPv4`, status: 'pass', measured: `${ipv4} with NAT` });
+  }
+  const ipv6 = config['ipv6.address'];
+  if (ipv6 && ipv6 !== 'none') {
+    results.push({
+      id: 'bridge-ipv6',
+      title: `${name} IPv6`,
+      status: juju === '2.9' ? 'fail' : 'warn',
+      measured: `IPv6 on (${ipv6}): ${juju === '2.9' ? 'Juju 2.9 refuses to bootstrap on LXD with IPv6 on the bridge' : 'Juju 3 copes, but the charms expect IPv4 only'}`,
+      fix: lxcEquivalent.networkSet(name, 'ipv6.address', 'none'),
+      change: set('ipv6.address', 'none'),
+    });
+  } else {
+    results.push({ id: 'bridge-ipv6', title: `${name} IPv6`, status: 'pass', measured: 'IPv6 off' });
+  }
+  const mtu = config['bridge.mtu'] ?? '1500';
+  if (mtu !== String(spec.lxd.mtu)) {
+    results.push({
+      id: 'bridge-mtu',
+      title: `${name} MTU`,
+      status: 'warn',
+      measured: `${mtu}, but lab.yaml asks for ${spec.lxd.mtu}`,
+      fix: lxcEquivalent.networkSet(name, 'bridge.mtu', String(spec.lxd.mtu)),
+      change: set('bridge.mtu', String(spec.lxd.mtu)),
+    });
+  } else {
+    results.push({ id: 'bridge-mtu', title: `${name} MTU`, status: 'pass', measured: mtu });
+  }
+  return results;
+}
+
+const DRIVER_WARNINGS: Record<string, string> = {
+  zfs: 'ZFS datasets cannot be used by the LXD nested inside a container, and Ceph OSDs on ZFS-backed loop files are slow and fragile',
+  btrfs:
+    'btrfs subvolumes inside nested containers break the inner LXD and Ceph OSD directories; quotas misreport',
+  lvm: 'LVM thin pools need block devices the nested LXD cannot get',
+};
+
+function checkPool(
+  pool: LxdStoragePool | null | undefined,
+  spec: LabSpec,
+  insideContainer: boolean,
+): CheckResult {
+  const name = spec.lxd.storagePool;
+  const title = `Storage pool ${name}`;
+  if (!pool) {
+    return {
+      id: 'storage-pool',
+      title,
+      status: 'fail',
+      measured: 'does not exist',
+      fix: lxcEquivalent.storageCreate(name, 'dir'),
+      change: { kind: 'lxd-pool', name, driver: 'dir' },
+    };
+  }
+  const nested = spec.target.kind === 'nested-container' || insideContainer;
+  const reason = DRIVER_WARNINGS[pool.driver];
+  if (reason) {
+    return {
+      id: 'storage-pool',
+      title,
+      status: 'warn',
+      measured: `driver ${pool.driver}: ${reason}`,
+      fix: `Use a dir pool${nested ? ' (required when nesting)' : ''}: ${lxcEquivalent.storageCreate('lxdstack-dir', 'dir')} and set lxd.storagePool: lxdstack-dir in lab.yaml.`,
+    };
+  }
+  if (pool.driver !== spec.lxd.storageDriver) {
+    return {
+      id: 'storage-pool',
+      title,
+      status: 'warn',
+      measured: `driver ${pool.driver}, lab.yaml says ${spec.lxd.storageDriver}`,
+      fix: 'Set lxd.storageDriver in lab.yaml to match the pool.',
+    };
+  }
+  return {
+    id: 'storage-pool',
+    title,
+    status: 'pass',
+    measured: `driver ${pool.driver}${nested ? ' (right for nesting)' : ''}`,
+  };
+}
+
+function checkDisk(facts: HostFacts, wantGiB: number, pool: string): CheckResult {
+  const title = `Free disk on pool ${pool}`;
+  if (facts.poolFreeBytes === undefined)
+    return {
+      id: 'disk',
+      title,
+      status: 'warn',
+      measured: 'unknown: the pool could not be read',
+      fix: `Check \`lxc storage info ${pool}\`.`,
+    };
+  const status = budgetStatus(facts.poolFreeBytes / GiB, wantGiB);
+  return {
+    id: 'disk',
+    title,
+    status,
+    measured: `${gib(facts.poolFreeBytes)} free (the profile budgets ${wantGiB} GiB)`,
+    ...(status === 'pass'
+      ? {}
+      : {
+          fix: `Free space or grow the pool's disk to at least ${wantGiB} GiB, or turn off ceph in lab.yaml.`,
+        }),
+  };
+}
+
+function checkSmoke(smoke: SmokeFact | undefined): CheckResult {
+  const title = 'Container smoke';
+  if (!smoke)
+    return {
+      id: 'container-smoke',
+      title,
+      status: 'fail',
+      measured: 'not run',
+      fix: 'Run doctor again; the smoke test did not start.',
+    };
+  const secs = `${Math.round(smoke.durationMs / 100) / 10} s`;
+  if (smoke.ok)
+    return {
+      id: 'container-smoke',
+      title,
+      status: 'pass',
+      measured: `launched ${smoke.image}, got IPv4 ${smoke.ipv4}, deleted (${secs})`,
+    };
+  return {
+    id: 'container-smoke',
+    title,
+    status: 'fail',
+    measured: `${smoke.error ?? 'failed'}${smoke.image ? ` (image ${smoke.image})` : ''}`,
+    fix: smoke.image
+      ? "Check the bridge's DHCP (dnsmasq-base installed, firewall allows DHCP on the bridge) and `lxc info --show-log` of a test container."
+      : 'Import a local image (e.g. `lxc image copy ubuntu:22.04 local: --alias jammy`), or `bash scripts/lxd-up.sh` on a test machine.',
+  };
+}
