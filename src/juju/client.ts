@@ -1,0 +1,296 @@
+import { describeCommand, runCommand, type RunResult } from '../util/run.js';
+import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
+import { JujuError, errorLineOf, hintFor } from './errors.js';
+import { parseStatus, type JujuStatus } from './status.js';
+
+// One method per juju command the toolkit runs. Every call: argv array, its own process group, an
+// explicit timeout (the group is killed on expiry or abort), and a JujuError with a next step on failure.
+
+export interface JujuTimeouts {
+  /** version, controllers, models, switch, config, export/diff-bundle. */
+  quick: number;
+  status: number;
+  deploy: number;
+  bootstrap: number;
+  /** destroy-model, destroy-/kill-controller. */
+  destroy: number;
+  /** run an action, exec, add-/remove-unit. */
+  action: number;
+  debugLog: number;
+}
+
+export const DEFAULT_JUJU_TIMEOUTS: JujuTimeouts = {
+  quick: 30_000,
+  status: 60_000,
+  deploy: 15 * 60_000,
+  bootstrap: 30 * 60_000,
+  destroy: 30 * 60_000,
+  action: 15 * 60_000,
+  debugLog: 30_000,
+};
+
+export interface JujuClientOptions {
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** The juju executable; default: $LXDSTACK_JUJU, else `juju` on PATH. */
+  executable?: string;
+  timeouts?: Partial<JujuTimeouts>;
+}
+
+export interface JujuVersion {
+  text: string;
+  flavour: JujuFlavour;
+}
+
+export interface ControllerSummary {
+  name: string;
+  cloud?: string;
+  currentModel?: string;
+  agentVersion?: string;
+}
+
+export interface ModelSummary {
+  name: string;
+  shortName: string;
+  uuid?: string;
+  controller?: string;
+  status?: string;
+}
+
+export interface DeployResult {
+  /** The change lines juju printed (`add unit glance/0 to new machine 3`, ...). */
+  changes: string[];
+  stdout: string;
+  stderr: string;
+}
+
+export interface JujuClient {
+  readonly executable: string;
+  version(): Promise<JujuVersion>;
+  controllers(): Promise<{ controllers: ControllerSummary[]; current?: string }>;
+  models(controller?: string): Promise<{ models: ModelSummary[]; current?: string }>;
+  bootstrap(params: JujuOps['bootstrap']): Promise<void>;
+  addModel(params: JujuOps['addModel']): Promise<void>;
+  switch(target: string): Promise<void>;
+  deploy(params: JujuOps['deploy']): Promise<DeployResult>;
+  exportBundle(model: string): Promise<string>;
+  /** The YAML difference; `{}` when the model matches the bundle. */
+  diffBundle(params: JujuOps['diffBundle']): Promise<string>;
+  status(model: string): Promise<JujuStatus>;
+  /** Without `set`: the application's config document; with it: sets the values. */
+  config(params: JujuOps['config']): Promise<unknown>;
+  runAction(params: JujuOps['runAction']): Promise<unknown>;
+  exec(params: JujuOps['exec']): Promise<unknown>;
+  addUnit(params: JujuOps['addUnit']): Promise<void>;
+  removeUnit(params: JujuOps['removeUnit']): Promise<void>;
+  destroyModel(params: JujuOps['destroyModel']): Promise<void>;
+  destroyController(params: JujuOps['destroyController']): Promise<void>;
+  killController(params: JujuOps['killController']): Promise<void>;
+  /** The last lines of the model's log, optionally only for some entities (`keystone/0`). */
+  debugLog(params: JujuOps['debugLog']): Promise<string[]>;
+  /** The exact command line an operation would run (for dry-run and `lxdstack plan`). */
+  describe<Op extends JujuOp>(op: Op, params: JujuOps[Op]): Promise<string>;
+}
+
+const TIMEOUT_OF: Record<JujuOp, keyof JujuTimeouts> = {
+  version: 'quick',
+  controllers: 'quick',
+  models: 'quick',
+  bootstrap: 'bootstrap',
+  addModel: 'quick',
+  switch: 'quick',
+  deploy: 'deploy',
+  exportBundle: 'quick',
+  diffBundle: 'quick',
+  status: 'status',
+  config: 'quick',
+  runAction: 'action',
+  exec: 'action',
+  addUnit: 'action',
+  removeUnit: 'action',
+  destroyModel: 'destroy',
+  destroyController: 'destroy',
+  killController: 'destroy',
+  debugLog: 'debugLog',
+};
+
+const TIMEOUT_HINTS: Partial<Record<JujuOp, string>> = {
+  status: 'The controller may be overloaded or unreachable; check `lxc list` shows it running.',
+  deploy: 'Check `juju status` for what is still pending, then run the deploy again (it is idempotent).',
+  bootstrap:
+    'Check the LXD bridge gives containers addresses (`lxc network show lxdbr0`) and that images download.',
+  destroyModel: 'Run it again with --force, or check `juju status` for machines that will not go away.',
+};
+
+function parseJson(result: RunResult, what: string): unknown {
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    throw new JujuError(
+      result.command,
+      result.exitCode,
+      `${what} printed something that is not JSON`,
+      'Check `juju version` is a supported 2.9 or 3.x release.',
+    );
+  }
+}
+
+export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
+  const env = options.env ?? process.env;
+  const executable = options.executable ?? env.LXDSTACK_JUJU ?? 'juju';
+  const timeouts = { ...DEFAULT_JUJU_TIMEOUTS, ...options.timeouts };
+  let detected: Promise<JujuVersion> | undefined;
+
+  async function runRaw(op: JujuOp, args: string[]): Promise<RunResult> {
+    const result = await runCommand(executable, args, {
+      timeoutMs: timeouts[TIMEOUT_OF[op]],
+      timeoutHint: TIMEOUT_HINTS[op] ?? 'juju did not answer; check the controller is running and retry.',
+      env: { ...env },
+      signal: options.signal,
+    });
+    if (result.exitCode !== 0) {
+      const { line, details } = errorLineOf(result.stderr);
+      throw new JujuError(result.command, result.exitCode, line, hintFor(line, result.exitCode), details);
+    }
+    return result;
+  }
+
+  async function version(): Promise<JujuVersion> {
+    detected ??= runRaw('version', jujuArgv('3', 'version', {})).then((result) => {
+      const text = result.stdout.trim();
+      const flavour = flavourOf(text);
+      if (!flavour) {
+        throw new JujuError(
+          result.command,
+          0,
+          `unsupported juju version "${text}"`,
+          'Install juju 2.9 or 3.x (e.g. `snap install juju --channel 3.6/stable`).',
+        );
+      }
+      return { text, flavour };
+    });
+    detected.catch(() => {
+      detected = undefined;
+    });
+    return detected;
+  }
+
+  async function run<Op extends JujuOp>(op: Op, params: JujuOps[Op]): Promise<RunResult> {
+    const { flavour } = await version();
+    return runRaw(op, jujuArgv(flavour, op, params));
+  }
+
+  return {
+    executable,
+    version,
+    async controllers() {
+      let result: RunResult;
+      try {
+        result = await run('controllers', {});
+      } catch (error) {
+        // "No controllers registered" is an answer here, not a failure.
+        if (error instanceof JujuError && /No controllers registered/.test(error.errorLine))
+          return { controllers: [] };
+        throw error;
+      }
+      const doc = parseJson(result, 'juju controllers') as {
+        controllers?: Record<string, Record<string, unknown>>;
+        'current-controller'?: string;
+      };
+      return {
+        controllers: Object.entries(doc.controllers ?? {}).map(([name, c]) => ({
+          name,
+          cloud: c.cloud as string | undefined,
+          currentModel: c['current-model'] as string | undefined,
+          agentVersion: c['agent-version'] as string | undefined,
+        })),
+        current: doc['current-controller'],
+      };
+    },
+    async models(controller) {
+      const doc = parseJson(await run('models', { controller }), 'juju models') as {
+        models?: Record<string, unknown>[];
+        'current-model'?: string;
+      };
+      return {
+        models: (doc.models ?? []).map((m) => ({
+          name: String(m.name),
+          shortName: String(m['short-name'] ?? String(m.name).split('/').pop()),
+          uuid: m['model-uuid'] as string | undefined,
+          controller: m['controller-name'] as string | undefined,
+          status: (m.status as { current?: string } | undefined)?.current,
+        })),
+        current: doc['current-model'],
+      };
+    },
+    async bootstrap(params) {
+      await run('bootstrap', params);
+    },
+    async addModel(params) {
+      await run('addModel', params);
+    },
+    async switch(target) {
+      await run('switch', { target });
+    },
+    async deploy(params) {
+      const result = await run('deploy', params);
+      const changes = result.stdout
+        .split('\n')
+        .filter((line) => line.startsWith('- '))
+        .map((line) => line.slice(2));
+      return { changes, stdout: result.stdout, stderr: result.stderr };
+    },
+    async exportBundle(model) {
+      return (await run('exportBundle', { model })).stdout;
+    },
+    async diffBundle(params) {
+      return (await run('diffBundle', params)).stdout;
+    },
+    async status(model) {
+      return parseStatus(parseJson(await run('status', { model }), 'juju status'));
+    },
+    async config(params) {
+      const result = await run('config', params);
+      return params.set ? undefined : parseJson(result, 'juju config');
+    },
+    async runAction(params) {
+      return parseJson(await run('runAction', params), `juju action ${params.action}`);
+    },
+    async exec(params) {
+      return parseJson(await run('exec', params), 'juju exec');
+    },
+    async addUnit(params) {
+      await run('addUnit', params);
+    },
+    async removeUnit(params) {
+      await run('removeUnit', params);
+    },
+    async destroyModel(params) {
+      await run('destroyModel', params);
+    },
+    async destroyController(params) {
+      await run('destroyController', params);
+    },
+    async killController(params) {
+      await run('killController', params);
+    },
+    async debugLog(params) {
+      const result = await run('debugLog', params);
+      return result.stdout.split('\n').filter((line) => line.trim() !== '');
+    },
+    async describe(op, params) {
+      const { flavour } = await version();
+      return describeCommand(executable, jujuArgv(flavour, op, params));
+    },
+  };
+}
+
+/** The command line of an operation for a known flavour, without running anything (e.g. for `lxdstack plan`). */
+export function describeJujuCommand<Op extends JujuOp>(
+  flavour: JujuFlavour,
+  op: Op,
+  params: JujuOps[Op],
+  executable = 'juju',
+): string {
+  return describeCommand(executable, jujuArgv(flavour, op, params));
+}

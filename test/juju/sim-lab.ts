@@ -1,0 +1,42 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createJujuClient, type JujuClient } from '../../src/juju/client.js';
+import type { SimFaults } from '../../src/sim/faults.js';
+import { simulatorEnv } from '../../src/sim/env.js';
+
+// A fresh simulator state folder with a controller and an empty model, for client-level tests.
+
+export interface SimLab {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  client: JujuClient;
+  model: string;
+}
+
+export async function newSimDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'lxdstack-sim-'));
+}
+
+export async function simLab(
+  options: {
+    version?: string;
+    speed?: number;
+    faults?: SimFaults;
+    timeouts?: Parameters<typeof createJujuClient>[0]['timeouts'];
+  } = {},
+): Promise<SimLab> {
+  const dir = await newSimDir();
+  if (options.faults) await writeFile(join(dir, 'faults.json'), JSON.stringify(options.faults));
+  const env = {
+    ...simulatorEnv(dir),
+    LXDSTACK_SIM_JUJU_VERSION: options.version ?? '3.6.1',
+    LXDSTACK_SIM_SPEED: String(options.speed ?? 0),
+  };
+  const client = createJujuClient({ env, timeouts: options.timeouts });
+  await client.bootstrap({ cloud: 'localhost', controller: 'lab' });
+  await client.addModel({ controller: 'lab', model: 'openstack' });
+  return { dir, env, client, model: 'lab:openstack' };
+}
+
+export const FIXTURES = new URL('../fixtures/juju/', import.meta.url).pathname;
