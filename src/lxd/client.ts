@@ -19,7 +19,7 @@ import type {
 // timeout; async calls wait for their operation to finish, and a failed operation becomes a sentence.
 
 export interface LxdClientOptions {
-  /** Default: $LXD_DIR/unix.socket, the snap's socket, then Debian's (the first that exists). */
+  /** Default: $LXD_DIR/unix.socket when set, else the snap's socket or Debian's (the first that exists). */
   socketPath?: string;
   /** Per request; operations get `operationTimeoutMs`. */
   timeoutMs?: number;

@@ -6,10 +6,10 @@ import { InterruptedError, JobError, TimeoutError } from '../util/errors.js';
 // The one place that speaks HTTP to LXD's unix socket: a request, its timeout, and LXD's answers
 // (sync, async, error envelopes) or transport failures turned into sentences.
 
-/** Where LXD listens, in the order a user most likely has it: $LXD_DIR, the snap, Debian's package. */
+/** Where LXD listens: only $LXD_DIR when set (as `lxc` does), else the snap's, then Debian's package's. */
 export function socketCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  const candidates = ['/var/snap/lxd/common/lxd/unix.socket', '/var/lib/lxd/unix.socket'];
-  return env.LXD_DIR ? [join(env.LXD_DIR, 'unix.socket'), ...candidates] : candidates;
+  if (env.LXD_DIR) return [join(env.LXD_DIR, 'unix.socket')];
+  return ['/var/snap/lxd/common/lxd/unix.socket', '/var/lib/lxd/unix.socket'];
 }
 
 /** The first candidate socket that exists; the first candidate otherwise (so errors name a real path). */
