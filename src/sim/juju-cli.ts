@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
 import {
   boolFlag,
   keyValues,
@@ -19,6 +18,12 @@ import { readSimFaults, type SimFaults } from './faults.js';
 import { formatSince, instanceIdOf, renderStatusDocument, unitTimes, type SimFlavour } from './lifecycle.js';
 import { renderTabularStatus } from './tabular.js';
 import { readSimState, updateSimState, type SimController, type SimModel, type SimState } from './state.js';
+
+// The yaml library is loaded only by the commands that print or read YAML: `juju status --format json`,
+// the hot path of every readiness poll, stays fast.
+async function stringify(value: unknown): Promise<string> {
+  return (await import('yaml')).stringify(value);
+}
 
 // The simulated `juju` command line: juju-spec.md §4 (argv, stdout/stderr, `ERROR` lines, exit codes)
 // in the 2.9 or 3.x flavour, over the state in $LXDSTACK_SIM_DIR.
@@ -214,7 +219,7 @@ const controllers: Command = async (ctx, args) => {
     ),
     'current-controller': state.currentController,
   };
-  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : stringify(doc));
+  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : await stringify(doc));
 };
 
 const models: Command = async (ctx, args) => {
@@ -247,7 +252,7 @@ const models: Command = async (ctx, args) => {
       })),
     'current-model': controller.currentModel,
   };
-  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : stringify(doc));
+  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : await stringify(doc));
 };
 
 const bootstrap: Command = async (ctx, args) => {
@@ -434,7 +439,7 @@ async function readBundleDocuments(path: string, what: 'bundle' | 'overlay'): Pr
   const text = await readFile(file, 'utf8').catch(() => {
     throw new SimCommandFailure(`cannot deploy bundle: "${file}" not found`);
   });
-  const docs = parseAllDocuments(text);
+  const docs = (await import('yaml')).parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [];
   for (const [index, doc] of list.entries()) {
     if (doc.errors.length > 0) {
@@ -541,7 +546,7 @@ const status: Command = async (ctx, args) => {
     }
     ctx.io.stdout(`${JSON.stringify(doc)}\n`);
   } else if (format === 'yaml') {
-    ctx.io.stdout(stringify(doc));
+    ctx.io.stdout(await stringify(doc));
   } else if (Object.keys(model.applications).length === 0 && Object.keys(model.machines).length === 0) {
     ctx.io.stderr(`\nModel "${model.name}" is empty.\n`);
   } else {
@@ -558,7 +563,7 @@ const exportBundle: Command = async (ctx, args) => {
   const { model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
   if (Object.keys(model.applications).length === 0)
     throw new SimCommandFailure('nothing to export as there are no applications');
-  const yaml = stringify(exportedBundle(model, ctx.flavour));
+  const yaml = await stringify(exportedBundle(model, ctx.flavour));
   const filename = stringFlag(parsed, 'filename');
   if (filename) {
     await writeFile(resolve(filename), yaml);
@@ -635,7 +640,7 @@ const diffBundle: Command = async (ctx, args) => {
       ...(modelAdditions.length ? { 'model-additions': modelAdditions } : {}),
     };
   }
-  ctx.io.stdout(Object.keys(diff).length === 0 ? '{}\n' : stringify(diff));
+  ctx.io.stdout(Object.keys(diff).length === 0 ? '{}\n' : await stringify(diff));
 };
 
 const config: Command = async (ctx, args) => {
@@ -644,7 +649,7 @@ const config: Command = async (ctx, args) => {
   if (!appName) throw new SimCommandFailure('no application name specified', 2);
   const sets = rest.filter((r) => r.includes('='));
   const gets = rest.filter((r) => !r.includes('='));
-  await updateSimState(ctx.dir, (state) => {
+  await updateSimState(ctx.dir, async (state) => {
     const { model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
     const app = model.applications[appName];
     if (!app) throw new SimCommandFailure(`application "${appName}" not found`);
@@ -686,7 +691,9 @@ const config: Command = async (ctx, args) => {
         ]),
       ),
     };
-    ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : stringify(doc));
+    ctx.io.stdout(
+      stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : await stringify(doc),
+    );
   });
 };
 
@@ -734,7 +741,9 @@ const runAction: Command = async (ctx, args) => {
   ctx.io.stderr(
     `Running operation 1 with 1 task\n  - task ${id} on unit-${unit.replace('/', '-')}\n\nWaiting for task ${id}...\n`,
   );
-  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(result)}\n` : stringify(result));
+  ctx.io.stdout(
+    stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(result)}\n` : await stringify(result),
+  );
 };
 
 /** 3.x `juju exec` and 2.9 `juju run`: a shell command on units; the simulator echoes it as run. */
@@ -777,7 +786,9 @@ const exec: Command = async (ctx, args) => {
       },
     ]),
   );
-  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(result)}\n` : stringify(result));
+  ctx.io.stdout(
+    stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(result)}\n` : await stringify(result),
+  );
 };
 
 const addUnit: Command = async (ctx, args) => {

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createJujuClient, type JujuClient } from '../../src/juju/client.js';
+import { createJujuClient, type JujuClient, type JujuTimeouts } from '../../src/juju/client.js';
 import type { SimFaults } from '../../src/sim/faults.js';
 import { simulatorEnv } from '../../src/sim/env.js';
 
@@ -23,7 +23,7 @@ export async function simLab(
     version?: string;
     speed?: number;
     faults?: SimFaults;
-    timeouts?: Parameters<typeof createJujuClient>[0]['timeouts'];
+    timeouts?: Partial<JujuTimeouts>;
   } = {},
 ): Promise<SimLab> {
   const dir = await newSimDir();
