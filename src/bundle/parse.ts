@@ -1,0 +1,79 @@
+import { isCollection, isPair, isScalar, parseAllDocuments, visit } from 'yaml';
+import { InputError } from '../util/errors.js';
+import { MAX_YAML_BYTES, parseYamlDocuments } from '../util/yaml.js';
+import type { PlainMap } from './merge.js';
+
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `${line}:${offset - before.lastIndexOf('\n')}`;
+}
+
+/** The first key that is a list, a map or null: Juju's bundle maps are keyed by strings. */
+function findNonStringKey(text: string): { offset: number; what: string } | undefined {
+  for (const doc of parseAllDocuments(text)) {
+    if (!('contents' in doc)) continue;
+    let found: { offset: number; what: string } | undefined;
+    visit(doc, {
+      Pair(_, pair) {
+        if (!isPair(pair)) return undefined;
+        const key = pair.key;
+        const bad = isCollection(key)
+          ? 'a list or map'
+          : key === null || (isScalar(key) && key.value === null)
+            ? 'empty'
+            : undefined;
+        if (bad) {
+          const range =
+            (key as { range?: [number, number, number] } | null)?.range ??
+            (pair.value as { range?: [number] } | null)?.range;
+          found = { offset: range?.[0] ?? 0, what: bad };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Parse a bundle file: the base document and any overlays after `---`. Refuses, with exit 2 and
+ * source:line:column where there is one, what Juju could never read: bad YAML, alias bombs, oversized
+ * input, a document that is a list or a scalar, keys that are not strings, an empty file.
+ */
+export function parseBundleText(text: string, source: string): PlainMap[] {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_YAML_BYTES) {
+    throw new InputError(
+      `${source}: the bundle is ${Math.round(bytes / 1024)} KiB, over the ${Math.round(MAX_YAML_BYTES / 1024)} KiB limit; is this really a bundle?`,
+    );
+  }
+  const documents = parseYamlDocuments(text, source);
+  const badKey = findNonStringKey(text);
+  if (badKey) {
+    throw new InputError(
+      `${source}:${position(text, badKey.offset)}: a bundle's keys must be strings, this key is ${badKey.what}; quote it or remove it.`,
+    );
+  }
+  const nonEmpty = documents.filter((doc, index) => !(doc === null && index > 0));
+  if (nonEmpty.length === 0 || nonEmpty[0] === null) {
+    throw new InputError(
+      `${source}: malformed bundle: bundle is empty not valid; give it an applications: map.`,
+    );
+  }
+  nonEmpty.forEach((doc, index) => {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      const kind = Array.isArray(doc)
+        ? 'a list'
+        : doc === null
+          ? 'empty'
+          : `the scalar ${JSON.stringify(doc)}`;
+      throw new InputError(
+        `${source}: document ${index} is ${kind}, not a map; a bundle is a map with applications: (and relations:, machines:).`,
+      );
+    }
+  });
+  return nonEmpty as PlainMap[];
+}

@@ -1,0 +1,255 @@
+// The lab spec rendered into what Juju, LXD and conjure-up read: the profile's bundle, overlays for what the
+// spec changes from the profile's defaults, the model's LXD profile, the Conjurefile and the local spell.
+// Pure apart from reading the templates once (loadTemplate).
+import { readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { stringify } from 'yaml';
+import type { LabSpec } from '../spec/schema.js';
+import { PROFILES, type ComponentName } from '../spec/profiles.js';
+import { InputError, errorMessage } from '../util/errors.js';
+import { packageRoot } from '../util/paths.js';
+import { parseYamlDocuments, yamlScalar } from '../util/yaml.js';
+import { writeFileAtomic } from '../util/fs.js';
+import {
+  COMPONENT_APPLICATIONS,
+  KERNEL_MODULES,
+  MODERN_CHANNELS,
+  SETS_EXPECTED_OSD_COUNT,
+} from './catalog.js';
+import { isMap, mergeBundle, type PlainMap } from './merge.js';
+
+export interface RenderedLab {
+  bundle: string;
+  overlays: { name: string; text: string }[];
+  lxdProfile: string;
+  conjurefile: string;
+  spell: { files: Record<string, string> };
+}
+
+export interface RenderOptions {
+  adminPassword: string;
+  /** /dev/kvm exists on the host: nova-compute uses kvm and the profile passes the device through. */
+  hasKvm?: boolean;
+}
+
+const handlebars = Handlebars.create();
+// Every value reaches YAML through the YAML library, so quoting is never the template's job.
+handlebars.registerHelper('y', (value: unknown) => yamlScalar(value));
+handlebars.registerHelper('cs', function (this: unknown, name: unknown, options: Handlebars.HelperOptions) {
+  const root = options.data?.root as { series?: unknown };
+  return yamlScalar(`cs:${String(root.series)}/${String(name)}`);
+});
+
+export const TEMPLATES_DIR = join(packageRoot(import.meta.url), 'templates');
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Read and compile a template once; a syntax error names the template. */
+export function loadTemplate(name: string, dir = TEMPLATES_DIR): Handlebars.TemplateDelegate {
+  const key = join(dir, name);
+  let template = cache.get(key);
+  if (!template) {
+    let text: string;
+    try {
+      text = readFileSync(key, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `template ${name} cannot be read from ${dir}: ${errorMessage(error)}; reinstall lxdstack.`,
+        { cause: error },
+      );
+    }
+    template = handlebars.compile(text, { noEscape: true, strict: true });
+    cache.set(key, template);
+  }
+  return template;
+}
+
+/** Render one template; Handlebars errors become Errors naming the template. */
+export function renderTemplate(name: string, view: object): string {
+  try {
+    return loadTemplate(name)(view);
+  } catch (error) {
+    throw new Error(`template ${name}: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+function bundleView(spec: LabSpec, options: RenderOptions): object {
+  const facts = PROFILES[spec.profile];
+  const modern = spec.profile === 'modern';
+  const channels = MODERN_CHANNELS[spec.openstackRelease];
+  if (modern && !channels) {
+    throw new InputError(
+      `openstackRelease: ${spec.openstackRelease} is not a release the modern profile knows; use one of ${Object.keys(MODERN_CHANNELS).join(', ')}.`,
+    );
+  }
+  return {
+    series: spec.series,
+    base: facts.base ?? null,
+    openstackRelease: spec.openstackRelease,
+    openstackOrigin: modern ? channels!.origin : `cloud:${spec.series}-${spec.openstackRelease}`,
+    channels: channels ?? null,
+    adminPassword: options.adminPassword,
+    externalPort: spec.network.externalPort,
+    dataPort: `br-ex:${spec.network.externalPort}`,
+    virtType: options.hasKvm ? 'kvm' : 'qemu',
+  };
+}
+
+interface OverlayPlan {
+  name: string;
+  template: string;
+  view: object;
+}
+
+/** Overlays for every way the spec departs from the profile's default bundle. */
+function overlayPlans(spec: LabSpec): OverlayPlan[] {
+  const facts = PROFILES[spec.profile];
+  const plans: OverlayPlan[] = [];
+  const byComponent = COMPONENT_APPLICATIONS[spec.profile];
+  for (const component of Object.keys(byComponent) as ComponentName[]) {
+    if (spec.components[component]) continue;
+    const name = `${component}-off`;
+    plans.push({
+      name,
+      template: 'overlays/remove-applications.yaml.hbs',
+      view: { name, reason: `${component} switched off`, applications: byComponent[component] },
+    });
+  }
+  for (const component of Object.keys(spec.components) as ComponentName[]) {
+    if (spec.components[component] && !(component in byComponent)) {
+      throw new InputError(
+        `components.${component}: the ${spec.profile} profile has no ${component}; set it to false.`,
+      );
+    }
+  }
+  const scaled: { name: string; units: number; options: Record<string, number> | null }[] = [];
+  if (spec.sizing.computeUnits !== facts.computeUnits) {
+    scaled.push({ name: 'nova-compute', units: spec.sizing.computeUnits, options: null });
+  }
+  if (spec.components.ceph && spec.sizing.osdCount !== facts.osdCount) {
+    scaled.push({ name: 'ceph-osd', units: spec.sizing.osdCount, options: null });
+    if (SETS_EXPECTED_OSD_COUNT[spec.profile]) {
+      scaled.push({ name: 'ceph-mon', units: 3, options: { 'expected-osd-count': spec.sizing.osdCount } });
+    }
+  }
+  if (scaled.length > 0) {
+    plans.push({
+      name: 'units',
+      template: 'overlays/scale.yaml.hbs',
+      view: { name: 'units', applications: scaled },
+    });
+  }
+  return plans;
+}
+
+function profileView(spec: LabSpec, options: RenderOptions): object {
+  const kvm = spec.profile === 'modern' && options.hasKvm === true;
+  return {
+    model: spec.model,
+    name: `juju-${spec.model}`,
+    description: `lxdstack lab ${spec.name}: ${PROFILES[spec.profile].title}`,
+    kernelModules: KERNEL_MODULES[spec.profile],
+    // the 2019 spell added these so nested openvswitch and sysfs work in the containers
+    rawLxc:
+      spec.profile === 'novalxd-final' ? 'lxc.apparmor.profile=unconfined\nlxc.mount.auto=sys:rw\n' : null,
+    mtu: String(spec.lxd.mtu),
+    bridge: spec.lxd.bridge,
+    storagePool: spec.lxd.storagePool,
+    kvm,
+  };
+}
+
+/** The lab's bundle with its overlays applied, as Juju merges them (for changes, the graph, conjure-up). */
+export function labBundle(rendered: Pick<RenderedLab, 'bundle' | 'overlays'>): PlainMap {
+  const base = parseYamlDocuments(rendered.bundle, 'bundle.yaml')[0];
+  const docs = rendered.overlays
+    .map((o) => parseYamlDocuments(o.text, `overlays/${o.name}.yaml`)[0])
+    .filter(isMap);
+  return mergeBundle(base as PlainMap, docs).merged;
+}
+
+/** The bundle conjure-up deploys: it takes no overlays, so the spell holds base + overlays merged. */
+function mergedBundleText(bundle: string, overlays: RenderedLab['overlays']): string {
+  const merged = labBundle({ bundle, overlays });
+  return `# lxdstack: the lab's bundle with its overlays merged, for conjure-up\n${stringify(merged, { lineWidth: 0 })}`;
+}
+
+function spellFiles(
+  spec: LabSpec,
+  bundle: string,
+  overlays: RenderedLab['overlays'],
+  lxdProfile: string,
+): Record<string, string> {
+  const facts = PROFILES[spec.profile];
+  return {
+    'metadata.yaml': renderTemplate('conjure/metadata.yaml.hbs', {
+      friendlyName: 'OpenStack with NovaLXD',
+      description: `${facts.title}, rendered by lxdstack for lab ${spec.name}`,
+    }),
+    'bundle.yaml': mergedBundleText(bundle, overlays),
+    'steps/lxd-profile.yaml': lxdProfile,
+    'steps/step-02_glance.yaml': renderTemplate('conjure/step-02_glance.yaml.hbs', {}),
+    'steps/step-03_keypair.yaml': renderTemplate('conjure/step-03_keypair.yaml.hbs', {
+      sshPublicKey: spec.sshPublicKey,
+    }),
+    'steps/step-04_neutron.yaml': renderTemplate('conjure/step-04_neutron.yaml.hbs', {}),
+    'steps/step-05_horizon.yaml': renderTemplate('conjure/step-05_horizon.yaml.hbs', {}),
+  };
+}
+
+/** Render everything a lab needs from its spec. Pure (templates are read once and cached). */
+export function renderLab(spec: LabSpec, options: RenderOptions): RenderedLab {
+  const bundle = renderTemplate(`bundles/${spec.profile}.yaml.hbs`, bundleView(spec, options));
+  const overlays = overlayPlans(spec).map((plan) => ({
+    name: plan.name,
+    text: renderTemplate(plan.template, plan.view),
+  }));
+  const lxdProfile = renderTemplate('lxd/profile.yaml.hbs', profileView(spec, options));
+  const conjurefile = renderTemplate('conjure/Conjurefile.hbs', {
+    spell: './spell',
+    cloud: spec.target.cloud,
+    controller: spec.controller,
+    model: spec.model,
+    httpProxy: spec.proxy.http ?? null,
+    httpsProxy: spec.proxy.https ?? null,
+    noProxy: spec.proxy.noProxy ?? null,
+  });
+  return {
+    bundle,
+    overlays,
+    lxdProfile,
+    conjurefile,
+    spell: { files: spellFiles(spec, bundle, overlays, lxdProfile) },
+  };
+}
+
+/** Files that hold the admin password: readable by the owner only. */
+const SECRET_FILES = new Set(['bundle.yaml', 'spell/bundle.yaml']);
+
+/**
+ * Write a rendered lab into dir (atomically, secrets 0600): bundle.yaml, overlays/<name>.yaml,
+ * lxd-profile.yaml, Conjurefile, spell/**. Returns the paths written.
+ */
+export async function writeRenderedLab(dir: string, rendered: RenderedLab): Promise<string[]> {
+  const files: [string, string][] = [
+    ['bundle.yaml', rendered.bundle],
+    ...rendered.overlays.map((o): [string, string] => [`overlays/${o.name}.yaml`, o.text]),
+    ['lxd-profile.yaml', rendered.lxdProfile],
+    ['Conjurefile', rendered.conjurefile],
+    ...Object.entries(rendered.spell.files).map(([path, text]): [string, string] => [`spell/${path}`, text]),
+  ];
+  // an overlay from an earlier render that no longer applies must not be deployed
+  const current = new Set(rendered.overlays.map((o) => `${o.name}.yaml`));
+  const existing = await readdir(join(dir, 'overlays')).catch(() => [] as string[]);
+  await Promise.all(
+    existing.filter((f) => f.endsWith('.yaml') && !current.has(f)).map((f) => rm(join(dir, 'overlays', f))),
+  );
+  const written: string[] = [];
+  for (const [relative, text] of files) {
+    const path = join(dir, relative);
+    await writeFileAtomic(path, text, SECRET_FILES.has(relative) ? 0o600 : 0o644);
+    written.push(path);
+  }
+  return written;
+}
