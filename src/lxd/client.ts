@@ -56,6 +56,8 @@ export interface LxdClient {
   updateProfile(name: string, input: LxdWritable): Promise<void>;
   deleteProfile(name: string): Promise<void>;
   listImages(): Promise<LxdImage[]>;
+  listProfiles(): Promise<LxdProfile[]>;
+  listInstances(): Promise<LxdInstance[]>;
   getInstance(name: string): Promise<LxdInstance | undefined>;
   createInstance(input: {
     name: string;
@@ -293,6 +295,22 @@ class SocketLxdClient implements LxdClient {
       method: 'GET',
       path: `${API}/images?recursion=1`,
       what: 'list local images',
+    });
+  }
+
+  listProfiles() {
+    return this.call<LxdProfile[]>({
+      method: 'GET',
+      path: `${API}/profiles?recursion=1`,
+      what: 'list profiles',
+    });
+  }
+
+  listInstances() {
+    return this.call<LxdInstance[]>({
+      method: 'GET',
+      path: `${API}/instances?recursion=1`,
+      what: 'list instances',
     });
   }
 

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { Ledger } from '../../src/pipeline/ledger.js';
 import type { CheckResult } from '../../src/lxd/checks.js';
 import { applyDoctorFixes, restoreHostChange, type SysctlAccess } from '../../src/lxd/host-changes.js';
-import { removeLabLxdResources } from '../../src/lxd/teardown.js';
+import {
+  lxdInventory,
+  lxdLeftovers,
+  removeLabLxdResources,
+  removeModelLeftovers,
+} from '../../src/lxd/teardown.js';
 import { MemoryLxd } from './memory-lxd.js';
 
 async function openLedger(): Promise<Ledger> {
@@ -149,4 +154,34 @@ test('teardown goes on past a failure, reports it, and keeps it in the ledger fo
     ledger.liveResources().map((r) => r.name),
     ['vm.max_map_count'],
   );
+});
+
+test("after a forced destroy-model, the model's instances and profiles go, and nothing else", async (t) => {
+  const lxd = new MemoryLxd();
+  await lxd.createInstance({
+    name: 'juju-663cb8-0',
+    source: { type: 'image', alias: 'x' },
+    profiles: ['default', 'juju-openstack'],
+  });
+  await lxd.createInstance({
+    name: 'juju-aaaaaa-0',
+    source: { type: 'image', alias: 'x' },
+    profiles: ['default', 'juju-other'],
+  });
+  for (const name of ['juju-openstack', 'juju-openstack-ceph-osd-3', 'juju-other', 'juju-openstacker'])
+    lxd.profiles.set(name, { name, description: '', config: {}, devices: {} });
+  const ledger = await openLedger();
+  t.deepEqual(await lxdLeftovers(ledger, lxd, 'openstack'), [
+    'Instance juju-663cb8-0 of model openstack still exists: lxc delete --force juju-663cb8-0.',
+    'Profile juju-openstack still exists: lxc profile delete juju-openstack.',
+  ]);
+  t.deepEqual(await removeModelLeftovers(lxd, 'openstack'), [
+    'lxc delete --force juju-663cb8-0',
+    'lxc profile delete juju-openstack',
+    'lxc profile delete juju-openstack-ceph-osd-3',
+  ]);
+  t.deepEqual([...lxd.instances.keys()], ['juju-aaaaaa-0']);
+  t.deepEqual([...lxd.profiles.keys()], ['juju-other', 'juju-openstacker']);
+  t.deepEqual(await lxdLeftovers(ledger, lxd, 'openstack'), []);
+  t.regex(await lxdInventory(lxd), /^LXD 5\.0\.2 .*\nProfiles:\n {2}juju-other/);
 });

@@ -133,6 +133,12 @@ export class MemoryLxd implements LxdClient {
       },
     ];
   }
+  async listProfiles() {
+    return [...this.profiles.values()].map((p) => structuredClone(p));
+  }
+  async listInstances() {
+    return [...this.instances.values()].map((i) => structuredClone(i));
+  }
   async getInstance(name: string) {
     return structuredClone(this.instances.get(name));
   }
