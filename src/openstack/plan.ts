@@ -1,0 +1,100 @@
+import type { LabSpec } from '../spec/schema.js';
+import { PROFILES } from '../spec/profiles.js';
+
+// Pure decisions of the post-deploy configuration: names, image format, flavor sizes, the networks'
+// shape. The names follow the 2016 spell's steps (ext-net, ubuntu-net, ubuntu-router, ubuntu-keypair).
+
+export const EXTERNAL_NETWORK = 'ext-net';
+export const EXTERNAL_SUBNET = 'ext-subnet';
+export const TENANT_NETWORK = 'ubuntu-net';
+export const TENANT_SUBNET = 'ubuntu-subnet';
+export const ROUTER = 'ubuntu-router';
+export const KEYPAIR = 'ubuntu-keypair';
+/** The physical network the external flat network maps to (the charms' default bridge mapping). */
+export const EXTERNAL_PHYSNET = 'physnet1';
+
+export interface FlavorSize {
+  name: string;
+  ram: number;
+  vcpus: number;
+  disk: number;
+}
+
+/** Nova's classic m1 flavors (RAM MiB, vCPUs, disk GiB). */
+export const STANDARD_FLAVORS: readonly FlavorSize[] = [
+  { name: 'm1.tiny', ram: 512, vcpus: 1, disk: 1 },
+  { name: 'm1.small', ram: 2048, vcpus: 1, disk: 20 },
+  { name: 'm1.medium', ram: 4096, vcpus: 2, disk: 40 },
+  { name: 'm1.large', ram: 8192, vcpus: 4, disk: 80 },
+  { name: 'm1.xlarge', ram: 16384, vcpus: 8, disk: 160 },
+];
+
+export interface HostCapacity {
+  vcpus: number;
+  ramMiB: number;
+  diskGiB: number;
+}
+
+/** The flavors that fit on one compute host; m1.tiny always, so there is something to boot. */
+export function flavorsForHost(host: HostCapacity): FlavorSize[] {
+  const fitting = STANDARD_FLAVORS.filter(
+    (f) => f.ram <= host.ramMiB && f.vcpus <= host.vcpus && f.disk <= host.diskGiB,
+  );
+  return fitting.length > 0 ? fitting : [STANDARD_FLAVORS[0]!];
+}
+
+/** The largest compute host the cloud reports; absent numbers count as no room. */
+export function largestHost(
+  hypervisors: readonly { vcpus?: number; memory_mb?: number; local_gb?: number }[],
+): HostCapacity | undefined {
+  if (hypervisors.length === 0) return undefined;
+  return hypervisors.reduce<HostCapacity>(
+    (best, h) => ({
+      vcpus: Math.max(best.vcpus, h.vcpus ?? 0),
+      ramMiB: Math.max(best.ramMiB, h.memory_mb ?? 0),
+      diskGiB: Math.max(best.diskGiB, h.local_gb ?? 0),
+    }),
+    { vcpus: 0, ramMiB: 0, diskGiB: 0 },
+  );
+}
+
+export interface ImagePlan {
+  name: string;
+  diskFormat: 'raw' | 'qcow2';
+  containerFormat: 'bare';
+}
+
+/** nova-lxd boots root tarballs imported as raw (as the spell did); the modern profile boots qcow2. */
+export function imagePlan(spec: Pick<LabSpec, 'profile' | 'series'>, name?: string): ImagePlan {
+  const lxd = PROFILES[spec.profile].hypervisorType === 'lxd';
+  return lxd
+    ? { name: name ?? `${spec.series}-lxd`, diskFormat: 'raw', containerFormat: 'bare' }
+    : { name: name ?? spec.series, diskFormat: 'qcow2', containerFormat: 'bare' };
+}
+
+/** The tenant subnet's gateway: the first address of its CIDR. */
+export function firstHost(cidr: string): string {
+  const [address = ''] = cidr.split('/');
+  const octets = address.split('.').map(Number);
+  octets[3] = (octets[3] ?? 0) + 1;
+  return octets.join('.');
+}
+
+export type ChecksumAlgorithm = 'md5' | 'sha256' | 'sha512';
+
+/** `sha256:HEX`, `md5:HEX`, or bare HEX whose length names the algorithm. */
+export function parseChecksum(text: string): { algorithm: ChecksumAlgorithm; hex: string } | undefined {
+  const match = /^(?:(md5|sha256|sha512):)?([0-9a-fA-F]+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const hex = match[2]!.toLowerCase();
+  const byLength: Record<number, ChecksumAlgorithm> = { 32: 'md5', 64: 'sha256', 128: 'sha512' };
+  const algorithm = (match[1] as ChecksumAlgorithm | undefined) ?? byLength[hex.length];
+  if (!algorithm) return undefined;
+  const expectedLength = { md5: 32, sha256: 64, sha512: 128 }[algorithm];
+  return hex.length === expectedLength ? { algorithm, hex } : undefined;
+}
+
+/** A shell-safe single-quoted word for novarc. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'"'"'`)}'`;
+}
