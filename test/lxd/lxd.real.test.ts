@@ -31,6 +31,7 @@ test.before(async () => {
   } catch (error) {
     throw new Error(
       `The real LXD is not reachable (${(error as Error).message}). Run \`bash scripts/lxd-up.sh\` first.`,
+      { cause: error },
     );
   }
 });
