@@ -1,4 +1,4 @@
-import { errorMessage } from '../util/errors.js';
+import { InterruptedError, errorMessage } from '../util/errors.js';
 import type { JujuClient } from './client.js';
 import { JujuError } from './errors.js';
 import { digestStatus, type JujuStatus, type StatusDigest } from './status.js';
@@ -317,10 +317,8 @@ export async function waitForReady(
   let polls = 0;
   let failures = 0;
   let lastDigest: StatusDigest | undefined;
-  let lastReasons: string[] = [];
   for (;;) {
-    if (options.signal?.aborted)
-      throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
+    if (options.signal?.aborted) throw new InterruptedError();
     let status: JujuStatus;
     try {
       status = await client.status(model);
@@ -328,7 +326,16 @@ export async function waitForReady(
     } catch (error) {
       failures += 1;
       if (!(error instanceof JujuError) || failures > (options.statusRetries ?? 3)) throw error;
-      lastReasons = [`juju status failed: ${errorMessage(error)}`];
+      const elapsedMs = clock.now() - started;
+      if (elapsedMs >= options.timeoutMs) {
+        return {
+          kind: 'timeout',
+          elapsedMs,
+          polls,
+          digest: lastDigest,
+          reasons: [`juju status failed: ${errorMessage(error)}`],
+        };
+      }
       await clock.sleep(interval, options.signal);
       continue;
     }
@@ -346,12 +353,11 @@ export async function waitForReady(
       const log = verdict.unit ? await tailUnitLog(client, model, verdict.unit, options.logLines ?? 20) : [];
       return { ...verdict, kind: 'failed', elapsedMs, polls, digest, log };
     }
-    if (verdict.kind === 'stalled')
+    if (verdict.kind === 'stalled') {
       return { kind: 'stalled', elapsedMs, polls, digest, reasons: verdict.reasons, hint: verdict.hint };
-    lastReasons = verdict.reasons;
+    }
     const remaining = options.timeoutMs - elapsedMs;
-    if (remaining <= 0)
-      return { kind: 'timeout', elapsedMs, polls, digest: lastDigest, reasons: lastReasons };
+    if (remaining <= 0) return { kind: 'timeout', elapsedMs, polls, digest, reasons: verdict.reasons };
     interval =
       assessment.changed || verdict.settling ? poll.minMs : Math.min(poll.maxMs, Math.round(interval * 1.5));
     await clock.sleep(Math.min(interval, remaining), options.signal);
