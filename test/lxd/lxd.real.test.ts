@@ -1,10 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ledger } from '../../src/pipeline/ledger.js';
 import { defaultSpec } from '../../src/spec/defaults.js';
 import type { LabSpec } from '../../src/spec/schema.js';
@@ -16,9 +17,11 @@ import { applyDoctorFixes, procSysctl } from '../../src/lxd/host-changes.js';
 import { execInInstance, removeInstance, waitForIpv4 } from '../../src/lxd/instances.js';
 import { addDashboardProxy, createNestedHost, nestedHostLayout } from '../../src/lxd/nested.js';
 import { prepareLxd, type ModelProfile } from '../../src/lxd/prepare.js';
+import { probeSysctl } from '../../src/lxd/probes.js';
 import { removeLabLxdResources } from '../../src/lxd/teardown.js';
+import { runCli } from '../helpers/cli.js';
 
-// Every check and fix against the real LXD that scripts/lxd-up.sh starts. Only resources named with
+// Every check and fix against the real LXD that scripts/lxd-up.sh starts (the CLI test needs `npm run build`). Only resources named with
 // this run's prefix are touched; the only addresses used are loopback and private bridge subnets.
 
 const run = randomBytes(3).toString('hex');
@@ -269,5 +272,60 @@ test.serial(
     await removeLabLxdResources(ledger, client);
     t.is(await client.getInstance(name), undefined);
     await t.throwsAsync(httpGet(`http://127.0.0.1:${port}/index.html`));
+  },
+);
+
+test.serial(
+  '`lxdstack doctor --fix` on a lab fixes its IPv6 bridge and records every change for teardown',
+  async (t) => {
+    const bridge = `lxdsc-${run}`;
+    await client.createNetwork({
+      name: bridge,
+      config: {
+        'ipv4.address': '10.203.94.1/24',
+        'ipv4.nat': 'false',
+        'ipv6.address': 'auto',
+        'ipv6.nat': 'false',
+      },
+    });
+    t.teardown(() => cleanup(() => client.deleteNetwork(bridge)));
+    const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-doctor-fix-'));
+    await writeFile(
+      join(cwd, 'lab.yaml'),
+      `name: fixlab\nprofile: tutorial-2016\nlxd:\n  bridge: ${bridge}\n`,
+    );
+    const env = {
+      PATH: process.env.PATH,
+      LXDSTACK_JUJU: fileURLToPath(new URL('../fixtures/lxd/juju-2.9', import.meta.url)),
+    };
+    const sysctlBefore = await probeSysctl();
+
+    const fixed = await runCli(['doctor', '--fix', '--no-container-smoke'], { cwd, env });
+    t.regex(
+      fixed.stdout,
+      new RegExp(`^FIXED bridge-ipv6: lxc network set ${bridge} ipv6.address=none \\(was fd42:`, 'm'),
+    );
+    t.regex(
+      fixed.stdout,
+      /^PASS {2}Juju: LXDSTACK_JUJU=.*juju-2\.9 \(a stand-in such as the simulator\) reports 2\.9\.49/m,
+    );
+    t.regex(fixed.stdout, new RegExp(`^PASS {2}${bridge} IPv6: IPv6 off$`, 'm'));
+    const failed = fixed.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
+    t.is(
+      fixed.exitCode,
+      failed.length > 0 ? 3 : 0,
+      'exit 3 exactly when a check still fails after the fixes',
+    );
+
+    const ledger = await Ledger.open(join(cwd, '.lxdstack', 'fixlab'), 'fixlab', 'test teardown');
+    t.true(
+      ledger
+        .liveResources()
+        .some((r) => r.kind === 'lxd-network-config' && r.name === `${bridge}:ipv6.address`),
+    );
+    await removeLabLxdResources(ledger, client);
+    t.not((await client.getNetwork(bridge))?.config['ipv6.address'], 'none');
+    t.is((await client.getNetwork(bridge))?.config['ipv4.nat'], 'false');
+    t.deepEqual(await probeSysctl(), sysctlBefore, 'every sysctl is back to its value before --fix');
   },
 );

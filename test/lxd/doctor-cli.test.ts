@@ -1,0 +1,56 @@
+import test from 'ava';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+// `lxdstack doctor` as a user runs it (built CLI, no TTY), on a host that has neither LXD nor juju:
+// an empty PATH hides dpkg and juju, and LXD_DIR points at a folder with no socket.
+
+async function bareHost(): Promise<{ cwd: string; env: Record<string, string> }> {
+  const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-doctor-cli-'));
+  return { cwd, env: { PATH: join(cwd, 'empty-bin'), LXD_DIR: join(cwd, 'no-lxd'), HOME: cwd } };
+}
+
+test('on a host without LXD or juju, doctor says exactly what to install and exits 3', async (t) => {
+  const { cwd, env } = await bareHost();
+  const result = await runCli(['doctor'], { cwd, env });
+  t.is(result.exitCode, 3, result.stderr);
+  t.regex(
+    result.stdout,
+    /^lxdstack doctor \(no lab\.yaml: checking against the tutorial-2016 profile's defaults\)$/m,
+  );
+  t.regex(result.stdout, /^FAIL {2}LXD installed: LXD is not installed$/m);
+  t.regex(
+    result.stdout,
+    /fix: Install LXD: `snap install lxd` \(Ubuntu\) or `apt-get install lxd lxd-client dnsmasq-base` \(Debian 12\)/,
+  );
+  t.regex(result.stdout, /^FAIL {2}Juju: juju is not installed/m);
+  t.regex(result.stdout, /fix: Install Juju 2\.9: `snap install juju --classic --channel=2\.9\/stable`\./);
+  t.regex(result.stderr, /check\(s\) failed \(.*lxd-installed.*juju.*\)/);
+});
+
+test("--json prints {ok, checks} with each check's status, measured value and fix; a modern lab asks for Juju 3.6", async (t) => {
+  const { cwd, env } = await bareHost();
+  await writeFile(join(cwd, 'lab.yaml'), 'name: modern-lab\nprofile: modern\n');
+  const result = await runCli(['doctor', '--json', '--no-container-smoke'], { cwd, env });
+  t.is(result.exitCode, 3);
+  const report = JSON.parse(result.stdout) as {
+    ok: boolean;
+    source: string;
+    checks: { id: string; status: string; measured: string; fix?: string }[];
+  };
+  t.false(report.ok);
+  t.regex(report.source, /lab\.yaml$/);
+  const juju = report.checks.find((c) => c.id === 'juju');
+  t.is(juju?.fix, 'Install Juju 3.6: `snap install juju --channel=3.6/stable`.');
+  t.is(report.checks.find((c) => c.id === 'lxd-daemon')?.status, 'fail');
+  t.false(report.checks.some((c) => c.id === 'container-smoke'));
+});
+
+test('bad lab answers are a usage error (exit 2), not a preflight failure', async (t) => {
+  const { cwd, env } = await bareHost();
+  await writeFile(join(cwd, 'lab.yaml'), 'profile: no-such-profile\n');
+  const result = await runCli(['doctor'], { cwd, env });
+  t.is(result.exitCode, 2, result.stderr);
+});
