@@ -11,8 +11,10 @@ function position(text: string, offset: number): string {
 
 /** The first key that is a list, a map or null: Juju's bundle maps are keyed by strings. */
 function findNonStringKey(text: string): { offset: number; what: string } | undefined {
-  for (const doc of parseAllDocuments(text)) {
-    if (!('contents' in doc)) continue;
+  const docs = parseAllDocuments(text);
+  // syntax errors are parseYamlDocuments' to report, with their own positions
+  if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0)) return undefined;
+  for (const doc of docs) {
     let found: { offset: number; what: string } | undefined;
     visit(doc, {
       Pair(_, pair) {
@@ -50,13 +52,14 @@ export function parseBundleText(text: string, source: string): PlainMap[] {
       `${source}: the bundle is ${Math.round(bytes / 1024)} KiB, over the ${Math.round(MAX_YAML_BYTES / 1024)} KiB limit; is this really a bundle?`,
     );
   }
-  const documents = parseYamlDocuments(text, source);
+  // keys first: converting a collection key to JS would only warn and stringify it
   const badKey = findNonStringKey(text);
   if (badKey) {
     throw new InputError(
       `${source}:${position(text, badKey.offset)}: a bundle's keys must be strings, this key is ${badKey.what}; quote it or remove it.`,
     );
   }
+  const documents = parseYamlDocuments(text, source);
   const nonEmpty = documents.filter((doc, index) => !(doc === null && index > 0));
   if (nonEmpty.length === 0 || nonEmpty[0] === null) {
     throw new InputError(
