@@ -35,6 +35,8 @@ export interface JujuClientOptions {
   /** The juju executable; default: $LXDSTACK_JUJU, else `juju` on PATH. */
   executable?: string;
   timeouts?: Partial<JujuTimeouts>;
+  /** The flavour when already known (e.g. from the lab's ledger): skips running `juju version`. */
+  flavour?: JujuFlavour;
 }
 
 export interface JujuVersion {
@@ -175,8 +177,12 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
     return detected;
   }
 
+  async function flavourNow(): Promise<JujuFlavour> {
+    return options.flavour ?? (await version()).flavour;
+  }
+
   async function run<Op extends JujuOp>(op: Op, params: JujuOps[Op]): Promise<RunResult> {
-    const { flavour } = await version();
+    const flavour = await flavourNow();
     return runRaw(op, jujuArgv(flavour, op, params));
   }
 
@@ -279,8 +285,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       return result.stdout.split('\n').filter((line) => line.trim() !== '');
     },
     async describe(op, params) {
-      const { flavour } = await version();
-      return describeCommand(executable, jujuArgv(flavour, op, params));
+      return describeCommand(executable, jujuArgv(await flavourNow(), op, params));
     },
   };
 }

@@ -150,10 +150,9 @@ export function blockingReasons(status: JujuStatus, rules: ReadinessRules): stri
     if (app.life === 'dying' || app.life === 'dead') reasons.push(`${app.name}: ${app.life}`);
     const expected = rules.expectedUnits?.[app.name];
     const principalUnits = app.units.filter((u) => status.units[u]?.principal === undefined);
+    // Without the bundle's counts an application with no units may be a subordinate nothing relates to yet.
     if (!app.subordinate && expected !== undefined && principalUnits.length !== expected) {
       reasons.push(`${app.name}: ${principalUnits.length} of ${expected} units`);
-    } else if (!app.subordinate && expected === undefined && app.units.length === 0) {
-      reasons.push(`${app.name}: no units`);
     }
     let leaders = 0;
     for (const name of app.units) {

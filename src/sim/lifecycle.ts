@@ -451,7 +451,8 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
           (pair) => pair.some((ep) => ep.split(':')[0] === app.name) && isContainerRelation(model, pair),
         )
         .map((pair) => pair.map((ep) => ep.split(':')[0]!).find((name) => name !== app.name)!);
-      doc['subordinate-to'] = [...new Set(principals)].sort();
+      // Go's omitempty: a subordinate nothing relates to has no subordinate-to at all.
+      if (principals.length > 0) doc['subordinate-to'] = [...new Set(principals)].sort();
     } else if (Object.keys(app.units).length > 0) {
       doc.units = principalUnits.get(app.name);
     }

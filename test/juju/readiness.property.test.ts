@@ -101,8 +101,7 @@ test('property: every sequence of states ends ready, failed with a named unit or
             last.machines.every((m) => m === 'started') &&
             last.apps.every(
               (units) =>
-                units.length > 0 &&
-                units.filter((u) => u.leader).length === 1 &&
+                (units.length === 0 || units.filter((u) => u.leader).length === 1) &&
                 units.every((u) => u.workload === 'active' && u.agent === 'idle'),
             )
           );

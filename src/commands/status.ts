@@ -1,0 +1,67 @@
+import { createJujuClient } from '../juju/client.js';
+import { digestStatus } from '../juju/status.js';
+import { formatStatusReport, machineSummary, statusReport } from '../juju/status-report.js';
+import { SIMULATION_BANNER } from '../pipeline/summary.js';
+import { simulatorEnv } from '../sim/env.js';
+import { InputError } from '../util/errors.js';
+import { labDir } from '../util/paths.js';
+import { writeLine, type CommandContext } from './context.js';
+
+export interface StatusOptions {
+  answers?: string;
+  /** `CONTROLLER:MODEL`; default: the lab's. */
+  model?: string;
+  json?: boolean;
+  simulate?: boolean;
+}
+
+interface Target {
+  model: string;
+  /** The simulator state folder, when reading a simulated lab. */
+  simDir?: string;
+}
+
+/** Which model to read and whether it lives in the simulator (explicit flag, LXDSTACK_SIM_DIR, or the lab's ledger). */
+async function resolveTarget(options: StatusOptions, ctx: CommandContext): Promise<Target> {
+  if (options.model !== undefined && !/^[^:\s]+:[^:\s]+$/.test(options.model)) {
+    throw new InputError(`--model ${options.model}: use CONTROLLER:MODEL, e.g. --model lxdstack:openstack.`);
+  }
+  const envSimDir = ctx.env.LXDSTACK_SIM_DIR || undefined;
+  if (options.model !== undefined && (envSimDir !== undefined || !options.simulate)) {
+    return { model: options.model, simDir: envSimDir };
+  }
+  // Loaded only when the lab's answers are needed: the spec schema is the slowest module to load.
+  const [{ loadLabSpec }, { simulatorStateDir, wasSimulated }] = await Promise.all([
+    import('../spec/load.js'),
+    import('../pipeline/lab.js'),
+  ]);
+  const { spec } = await loadLabSpec(ctx.cwd, options.answers);
+  const dir = labDir(ctx.cwd, spec.name);
+  const simulated = options.simulate === true || envSimDir !== undefined || (await wasSimulated(dir));
+  return {
+    model: options.model ?? `${spec.controller}:${spec.model}`,
+    simDir: simulated ? (envSimDir ?? simulatorStateDir(dir)) : undefined,
+  };
+}
+
+/** `lxdstack status`: applications (ready/units), machines and what blocks readiness, from the live model. */
+export async function runStatus(options: StatusOptions, ctx: CommandContext): Promise<number> {
+  const target = await resolveTarget(options, ctx);
+  const simulated = target.simDir !== undefined;
+  const client = createJujuClient({
+    env: simulated ? simulatorEnv(target.simDir!, ctx.env) : ctx.env,
+    signal: ctx.signal,
+    // `juju status` has the same argv in 2.9 and 3.x: no need to spend a `juju version` call.
+    flavour: '3',
+  });
+  const status = await client.status(target.model);
+  const report = statusReport(target.model, status, simulated);
+  if (options.json) {
+    writeLine(ctx.stdout, JSON.stringify(report, null, 2));
+    return 0;
+  }
+  if (simulated) writeLine(ctx.stdout, SIMULATION_BANNER);
+  for (const line of formatStatusReport(report, machineSummary(digestStatus(status))))
+    writeLine(ctx.stdout, line);
+  return 0;
+}

@@ -1,0 +1,82 @@
+import { assessReadiness, type ReadinessVerdict } from './readiness.js';
+import { digestStatus, type JujuStatus, type StatusDigest } from './status.js';
+
+// What `lxdstack status` shows: the issue's JSON shape and a compact table. Pure.
+
+export interface StatusReport {
+  model: string;
+  ready: boolean;
+  simulated: boolean;
+  applications: Record<
+    string,
+    { charm: string; units: number; ready: number; errors: string[]; message: string }
+  >;
+  machines: number;
+  blocking: string[];
+}
+
+/** Readiness at this instant (no settle period: one look), and what blocks it. */
+export function statusReport(model: string, status: JujuStatus, simulated: boolean): StatusReport {
+  const digest = digestStatus(status);
+  const verdict = assessReadiness(status, undefined, 0, { settleMs: 0, stallMs: Infinity }).verdict;
+  return {
+    model,
+    ready: verdict.kind === 'ready',
+    simulated,
+    applications: Object.fromEntries(
+      Object.entries(digest.applications)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, app]) => [
+          name,
+          { charm: app.charm, units: app.units, ready: app.ready, errors: app.errors, message: app.message },
+        ]),
+    ),
+    machines: Object.keys(digest.machines).length,
+    blocking: blockingOf(verdict),
+  };
+}
+
+function blockingOf(verdict: ReadinessVerdict): string[] {
+  switch (verdict.kind) {
+    case 'ready':
+      return [];
+    case 'failed':
+      return [`${verdict.message} (${verdict.hint})`];
+    case 'waiting':
+    case 'stalled':
+      return verdict.reasons;
+  }
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col]! + 2)))
+      .join('')
+      .trimEnd(),
+  );
+}
+
+export function machineSummary(digest: StatusDigest): string {
+  const counts = new Map<string, number>();
+  for (const machine of Object.values(digest.machines))
+    counts.set(machine.state, (counts.get(machine.state) ?? 0) + 1);
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+}
+
+/** The human form: applications, machines, and what blocks readiness. */
+export function formatStatusReport(report: StatusReport, machinesLine: string): string[] {
+  const lines = [`Model ${report.model}: ${report.ready ? 'ready' : 'not ready'}`, ''];
+  const rows = [['App', 'Charm', 'Ready', 'Errors', 'Message']];
+  for (const [name, app] of Object.entries(report.applications)) {
+    rows.push([name, app.charm, `${app.ready}/${app.units}`, app.errors.join(',') || '-', app.message]);
+  }
+  if (rows.length > 1) lines.push(...table(rows));
+  else lines.push('No applications.');
+  lines.push('', `Machines: ${report.machines}${machinesLine ? ` (${machinesLine})` : ''}`);
+  if (report.blocking.length > 0) {
+    lines.push('', 'Blocking readiness:', ...report.blocking.map((reason) => `  - ${reason}`));
+  }
+  return lines;
+}

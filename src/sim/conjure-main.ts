@@ -1,0 +1,2 @@
+// PLACEHOLDER (uncommitted)
+export {};
