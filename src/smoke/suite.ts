@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { OpenStackClient, Server } from '../openstack/client.js';
-import { InputError, errorMessage } from '../util/errors.js';
+import { InputError, InterruptedError, errorMessage } from '../util/errors.js';
 import { redactText } from '../util/redact.js';
 import { cloudInitFinished, computeTask, findResult } from './compute.js';
 import { probePing, probeSsh } from './probes.js';
@@ -57,7 +57,12 @@ const GROUPS: Record<string, string> = {
   cleanup: 'cleanup',
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits between polls; Ctrl-C ends the wait (the suite's clean-up still runs, without a signal). */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new InterruptedError();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  if (signal?.aborted) throw new InterruptedError();
+}
 
 class Recorder {
   private readonly results = new Map<string, CheckResult>();
@@ -131,7 +136,12 @@ interface Created {
   floatingIps: Set<string>;
 }
 
-async function waitActive(client: OpenStackClient, id: string, budgetMs: number): Promise<Server> {
+async function waitActive(
+  client: OpenStackClient,
+  id: string,
+  budgetMs: number,
+  signal?: AbortSignal,
+): Promise<Server> {
   const deadline = Date.now() + budgetMs;
   let last: Server | undefined;
   while (Date.now() < deadline) {
@@ -143,7 +153,7 @@ async function waitActive(client: OpenStackClient, id: string, budgetMs: number)
         `instance ${last.name} went to ERROR: ${last.fault?.message ?? 'nova gave no fault'}; read nova-conductor's and nova-compute's logs.`,
       );
     }
-    await sleep(500);
+    await sleep(500, signal);
   }
   throw new Error(
     `instance ${last?.name ?? id} was still ${last?.status ?? 'unknown'} after ${Math.round(budgetMs / 1000)} s; the compute host is slow or stuck, read nova-compute's log.`,
@@ -382,7 +392,7 @@ async function bootChecks(
     let server: Server | undefined;
     const booted = await rec.run('instance-boot', async () => {
       const started = Date.now();
-      server = await waitActive(client, await boot(`${tag}-vm`), budget.bootMs);
+      server = await waitActive(client, await boot(`${tag}-vm`), budget.bootMs, input.signal);
       return `${server.name} ACTIVE in ${((Date.now() - started) / 1000).toFixed(1)} s on ${server['OS-EXT-SRV-ATTR:host'] ?? 'its host'}, networks: ${typeof networks === 'string' ? networks : 'tenant'}`;
     });
     if (!booted || !server) {
@@ -404,7 +414,7 @@ async function bootChecks(
           throw new Error(
             `cloud-init did not report finishing on the console within ${budget.computeMs / 1000} s; read the console log (openstack console log show).`,
           );
-        await sleep(3000);
+        await sleep(3000, input.signal);
       }
     });
     let floatingAddress: string | undefined;
@@ -459,7 +469,7 @@ async function bootChecks(
         tasks.map(async (task) => {
           const id = await boot(`${tag}-compute-${task.index}`, task.userData);
           ids[task.index] = id;
-          return waitActive(client, id, budget.bootMs);
+          return waitActive(client, id, budget.bootMs, input.signal);
         }),
       );
       const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -492,7 +502,7 @@ async function bootChecks(
             `no result on the console of instance(s) ${missing.join(', ')} within ${budget.computeMs / 1000} s; read their console logs.`,
           );
         }
-        await sleep(3000);
+        await sleep(3000, input.signal);
       }
     });
   };
