@@ -1,16 +1,13 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Ledger } from '../pipeline/ledger.js';
-import { acquireLabLock } from '../pipeline/lock.js';
 import { defaultSpec } from '../spec/defaults.js';
-import { loadLabSpec } from '../spec/load.js';
 import type { LabSpec } from '../spec/schema.js';
 import { PreflightError } from '../util/errors.js';
 import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
 import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
 import { runDoctorChecks } from '../lxd/doctor.js';
-import { applyDoctorFixes, type AppliedFix } from '../lxd/host-changes.js';
+import type { AppliedFix } from '../lxd/host-changes.js';
 import { writeLine, type CommandContext } from './context.js';
 
 export interface DoctorOptions {
@@ -38,6 +35,8 @@ async function doctorSpec(
       };
     }
   }
+  // Imported on demand, like --fix's modules below: without a lab.yaml, doctor answers in well under a second.
+  const { loadLabSpec } = await import('../spec/load.js');
   const loaded = await loadLabSpec(cwd, answers);
   return { spec: loaded.spec, source: `checking against ${loaded.source}` };
 }
@@ -60,6 +59,11 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   let fixes: AppliedFix[] | undefined;
 
   if (options.fix && results.some((r) => r.status !== 'pass' && r.change)) {
+    const [{ Ledger }, { acquireLabLock }, { applyDoctorFixes }] = await Promise.all([
+      import('../pipeline/ledger.js'),
+      import('../pipeline/lock.js'),
+      import('../lxd/host-changes.js'),
+    ]);
     const directory = labDir(ctx.cwd, spec.name);
     const lock = await acquireLabLock(directory, 'doctor --fix');
     try {

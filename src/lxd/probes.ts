@@ -3,7 +3,6 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { release } from 'node:os';
 import { errorMessage } from '../util/errors.js';
-import { runCommand } from '../util/run.js';
 import type { LabSpec } from '../spec/schema.js';
 import type { LxdClient } from './client.js';
 import type { HostFacts, SmokeFact, ToolFact } from './checks.js';
@@ -56,12 +55,22 @@ export async function probeCpuMemory(): Promise<
   return { cores, memTotalBytes: kib('MemTotal'), swapTotalBytes: kib('SwapTotal') };
 }
 
-/** The apt package's version (dpkg) and the snap's revision (its mount), each if installed. */
-export async function probeLxdPackages(): Promise<HostFacts['lxdPackages']> {
-  const [dpkg, snapRevision] = await Promise.all([
-    runCommand('dpkg-query', ['-W', '-f=${Status} ${Version}', 'lxd'], { timeoutMs: TOOL_TIMEOUT_MS }).catch(
-      () => undefined,
-    ),
+/** The installed version of a Debian package, from dpkg's status database (no process needed). */
+export function dpkgInstalledVersion(statusDb: string, pkg: string): string | undefined {
+  for (const paragraph of statusDb.split(/\n\n+/)) {
+    if (!paragraph.startsWith(`Package: ${pkg}\n`)) continue;
+    if (!/^Status: install ok installed$/m.test(paragraph)) return undefined;
+    return /^Version: (.+)$/m.exec(paragraph)?.[1];
+  }
+  return undefined;
+}
+
+/** The apt package's version (dpkg's database) and the snap's version (its mount), each if installed. */
+export async function probeLxdPackages(
+  dpkgStatusPath = '/var/lib/dpkg/status',
+): Promise<HostFacts['lxdPackages']> {
+  const [statusDb, snapRevision] = await Promise.all([
+    readText(dpkgStatusPath),
     exists('/snap/lxd/current').then(async (present) =>
       present
         ? ((await readText('/snap/lxd/current/meta/snap.yaml'))?.match(/^version:\s*(.+)$/m)?.[1] ??
@@ -69,8 +78,7 @@ export async function probeLxdPackages(): Promise<HostFacts['lxdPackages']> {
         : undefined,
     ),
   ]);
-  const installed =
-    dpkg?.exitCode === 0 ? /^install ok installed (.+)$/.exec(dpkg.stdout.trim())?.[1] : undefined;
+  const installed = statusDb === undefined ? undefined : dpkgInstalledVersion(statusDb, 'lxd');
   return { ...(installed ? { apt: installed } : {}), ...(snapRevision ? { snap: snapRevision } : {}) };
 }
 
@@ -144,6 +152,8 @@ export async function probeTool(
   const path = named || (await onPath(file, env));
   if (!path) return { source: 'none' };
   const source = named ? 'env' : 'path';
+  // Loaded only when there is a tool to run: execa is most of the doctor's start-up time.
+  const { runCommand } = await import('../util/run.js');
   try {
     const result = await runCommand(path, versionArgs, { timeoutMs: TOOL_TIMEOUT_MS, env: { ...env } });
     const line = `${result.stdout}\n${result.stderr}`

@@ -80,12 +80,16 @@ export function sendRequest(socketPath: string, req: TransportRequest): Promise<
       if (error) reject(error);
       else resolve(value as TransportResponse);
     };
-    const http = httpRequest({ socketPath, path: req.path, method: req.method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', (error) => finish(transportError(error, socketPath, req.what)));
-    });
+    // No keep-alive agent: an idle pooled socket would hold the CLI's event loop open after the last call.
+    const http = httpRequest(
+      { socketPath, path: req.path, method: req.method, headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', (error) => finish(transportError(error, socketPath, req.what)));
+      },
+    );
     const timer = setTimeout(() => {
       finish(
         new TimeoutError(

@@ -12,6 +12,7 @@ import {
   type CheckResult,
   type HostFacts,
 } from '../../src/lxd/checks.js';
+import { dpkgInstalledVersion } from '../../src/lxd/probes.js';
 import type { LxdNetwork, LxdStoragePool } from '../../src/lxd/types.js';
 
 // The doctor's judgement on recorded facts: the bridge and pool are LXD 5.0.2's own answers.
@@ -321,4 +322,15 @@ test('the conjure-up engine adds its check', (t) => {
     ).status,
     'pass',
   );
+});
+
+test("dpkg's status database gives the installed version, and nothing for removed packages", (t) => {
+  const db = [
+    'Package: lxc\nStatus: install ok installed\nVersion: 1:5.0.2-1',
+    'Package: lxd\nStatus: install ok installed\nPriority: optional\nVersion: 5.0.2-5+deb12u6',
+    'Package: lxd-client\nStatus: deinstall ok config-files\nVersion: 5.0.2-5',
+  ].join('\n\n');
+  t.is(dpkgInstalledVersion(db, 'lxd'), '5.0.2-5+deb12u6');
+  t.is(dpkgInstalledVersion(db, 'lxd-client'), undefined);
+  t.is(dpkgInstalledVersion(db, 'juju'), undefined);
 });
