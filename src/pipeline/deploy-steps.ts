@@ -16,6 +16,8 @@ export interface RenderedPaths {
   spellDir: string;
   /** Applications the bundle (with overlays) deploys: deploy's postcondition. */
   applications: string[];
+  /** Applications the bundle gives no units (unrelated subordinates such as the 2016 spell's ntp). */
+  unitless: string[];
 }
 
 export interface DeployInput {
@@ -154,7 +156,7 @@ export function deploySteps(input: DeployInput): Step[] {
     title: `Model ${model} and its LXD profile`,
     commands: () => [
       ports.juju.describe.addModel({ controller, model, config }),
-      ports.juju.describe.applyModelProfile({ controller, model, profilePath: rendered.profilePath }),
+      ...ports.lxd.describe.prepare().slice(-1),
     ],
     satisfied: async () => {
       const exists = await ports.juju.modelExists(controller, model);
@@ -181,8 +183,8 @@ export function deploySteps(input: DeployInput): Step[] {
         const record = ledger.findResource('model', `${controller}:${model}`);
         if (record?.state === 'creating') await ledger.commitResource(record.id);
       }
-      await ports.juju.applyModelProfile({ controller, model, profileYaml: rendered.profileYaml });
-      return `profile juju-${model} applied`;
+      const notes = await ports.lxd.applyModelProfile(ledger);
+      return notes.join('; ');
     },
     retries: 1,
   };
@@ -192,7 +194,8 @@ export function deploySteps(input: DeployInput): Step[] {
     title: spec.engine === 'conjure-up' ? 'Deploy the spell (conjure-up, headless)' : 'Deploy the bundle',
     commands: () => [
       spec.engine === 'conjure-up'
-        ? ports.conjure.describe(spellInput)
+        ? (ports.conjure?.describe(spellInput) ??
+          `conjure-up ${rendered.spellDir} (no conjure-up engine in this build)`)
         : ports.juju.describe.deployBundle(deployInput),
     ],
     satisfied: async () => {
@@ -204,6 +207,11 @@ export function deploySteps(input: DeployInput): Step[] {
     },
     run: async (io) => {
       if (spec.engine === 'conjure-up') {
+        if (!ports.conjure) {
+          throw new InputError(
+            'This build of lxdstack has no conjure-up engine; deploy with `--engine juju` (the same bundle).',
+          );
+        }
         await ports.conjure.deploySpell({ ...spellInput, onProgress: (line) => io.report(line) });
       } else {
         await ports.juju.deployBundle(deployInput);
@@ -221,13 +229,16 @@ export function deploySteps(input: DeployInput): Step[] {
       `${ports.juju.describe.status(controller, model)}  (polled until every unit is active and idle)`,
     ],
     satisfied: async () =>
-      (await ports.juju.isReady(controller, model)) ? 'every application is ready' : undefined,
+      (await ports.juju.isReady(controller, model, rendered.unitless))
+        ? 'every application is ready'
+        : undefined,
     run: async (io) => {
       const started = Date.now();
       await ports.juju.waitForReady({
         controller,
         model,
         timeoutMs: input.waitTimeoutMs,
+        unitless: rendered.unitless,
         onProgress: (progress) => io.report(formatProgress(progress)),
       });
       return `ready after ${Math.round((Date.now() - started) / 100) / 10}s`;
@@ -258,7 +269,7 @@ export function deploySteps(input: DeployInput): Step[] {
     // Always runs: re-running deploy on a finished lab only verifies.
     satisfied: async () => undefined,
     run: async () => {
-      const jujuChecks = await ports.juju.jujuChecks(controller, model);
+      const jujuChecks = await ports.juju.jujuChecks(controller, model, rendered.unitless);
       const outcome = await ports.cloud.verify({ jujuChecks });
       input.onVerified?.(outcome);
       if (outcome.failed > 0) {

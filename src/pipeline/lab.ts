@@ -33,9 +33,16 @@ export async function wasSimulated(labDirectory: string): Promise<boolean> {
   return (await readLedgerState(join(labDirectory, LEDGER_FILE)))?.simulated ?? false;
 }
 
+/** Open a lab: its spec, a lock (unless `readOnly`, as for a dry run), its ledger and admin password. */
 export async function openLab(
   ctx: CommandContext,
-  options: { answers?: string; simulate?: boolean; command: string; engine?: LabSpec['engine'] },
+  options: {
+    answers?: string;
+    simulate?: boolean;
+    command: string;
+    engine?: LabSpec['engine'];
+    readOnly?: boolean;
+  },
 ): Promise<LabSession> {
   const loaded = await loadLabSpec(
     ctx.cwd,
@@ -43,10 +50,14 @@ export async function openLab(
     options.engine ? { engine: options.engine } : {},
   );
   const dir = labDir(ctx.cwd, loaded.spec.name);
-  const lock: LabLock = await acquireLabLock(dir, options.command);
+  const lock: LabLock = options.readOnly
+    ? { path: '', release: async () => {} }
+    : await acquireLabLock(dir, options.command);
   try {
     const simulated = options.simulate === true || (await wasSimulated(dir));
-    const ledger = await Ledger.open(dir, loaded.spec.name, options.command, simulated);
+    const ledger = options.readOnly
+      ? await Ledger.inspect(dir, loaded.spec.name, simulated)
+      : await Ledger.open(dir, loaded.spec.name, options.command, simulated);
     const adminPassword = await resolveAdminPassword(loaded.spec, dir);
     return {
       spec: loaded.spec,

@@ -82,7 +82,23 @@ export class Ledger {
     readonly path: string,
     private readonly state: LedgerState,
     readonly runId: string,
+    /** False for a dry run's view: it reads the lab's ledger and never writes it. */
+    private readonly persistent = true,
   ) {}
+
+  /** The lab's ledger as it is, for a dry run or a plan: changes stay in memory, nothing is written. */
+  static async inspect(labDirectory: string, lab: string, simulated = false): Promise<Ledger> {
+    const path = join(labDirectory, LEDGER_FILE);
+    const state = (await readLedgerState(path)) ?? {
+      version: 1,
+      lab,
+      simulated,
+      runs: [],
+      steps: {},
+      resources: [],
+    };
+    return new Ledger(path, state, 'dry-run', false);
+  }
 
   /** Open (or start) the ledger of the lab in `labDirectory` for one run of `command`. */
   static async open(labDirectory: string, lab: string, command: string, simulated = false): Promise<Ledger> {
@@ -112,7 +128,9 @@ export class Ledger {
 
   /** Resources that exist or may exist (created, or begun and not known to be gone), oldest first. */
   liveResources(kind?: ResourceKind): ResourceRecord[] {
-    return this.state.resources.filter((r) => r.state !== 'removed' && (kind === undefined || r.kind === kind));
+    return this.state.resources.filter(
+      (r) => r.state !== 'removed' && (kind === undefined || r.kind === kind),
+    );
   }
 
   findResource(kind: ResourceKind, name: string): ResourceRecord | undefined {
@@ -124,7 +142,12 @@ export class Ledger {
   }
 
   /** Record the intent to create a resource before acting; returns its record. */
-  async beginResource(input: { kind: ResourceKind; name: string; previous?: unknown; data?: Record<string, unknown> }): Promise<ResourceRecord> {
+  async beginResource(input: {
+    kind: ResourceKind;
+    name: string;
+    previous?: unknown;
+    data?: Record<string, unknown>;
+  }): Promise<ResourceRecord> {
     const existing = this.findResource(input.kind, input.name);
     if (existing) return existing;
     const record: ResourceRecord = {
@@ -150,7 +173,12 @@ export class Ledger {
   }
 
   /** Begin + commit in one, for a resource whose creation has already happened. */
-  async recordResource(input: { kind: ResourceKind; name: string; previous?: unknown; data?: Record<string, unknown> }): Promise<ResourceRecord> {
+  async recordResource(input: {
+    kind: ResourceKind;
+    name: string;
+    previous?: unknown;
+    data?: Record<string, unknown>;
+  }): Promise<ResourceRecord> {
     const record = await this.beginResource(input);
     await this.commitResource(record.id, input.data);
     return record;
@@ -192,6 +220,7 @@ export class Ledger {
 
   /** Writes are serialised and atomic. */
   save(): Promise<void> {
+    if (!this.persistent) return this.pending;
     const text = `${JSON.stringify(this.state, null, 2)}\n`;
     this.pending = this.pending.then(() => writeFileAtomic(this.path, text, 0o600));
     return this.pending;
@@ -210,6 +239,8 @@ export async function readLedgerState(path: string): Promise<LedgerState | undef
     if (state.version !== 1 || !Array.isArray(state.resources)) throw new Error('unknown format');
     return state;
   } catch (error) {
-    throw new InputError(`${path} is not a ledger lxdstack can read (${(error as Error).message}); move it aside to start the lab afresh.`);
+    throw new InputError(
+      `${path} is not a ledger lxdstack can read (${(error as Error).message}); move it aside to start the lab afresh.`,
+    );
   }
 }

@@ -26,8 +26,6 @@ export interface JujuPort {
   bootstrap(input: { cloud: string; controller: string; config: Record<string, string> }): Promise<void>;
   modelExists(controller: string, model: string): Promise<boolean>;
   addModel(input: { controller: string; model: string; config: Record<string, string> }): Promise<void>;
-  /** Apply the lab's LXD profile to the model's `juju-<model>` profile. */
-  applyModelProfile(input: { controller: string; model: string; profileYaml: string }): Promise<void>;
   deployBundle(input: {
     controller: string;
     model: string;
@@ -36,16 +34,21 @@ export interface JujuPort {
   }): Promise<void>;
   /** Applications the model has now (deploy's postcondition). */
   applications(controller: string, model: string): Promise<string[]>;
-  /** One status read: ready now? (wait's postcondition). */
-  isReady(controller: string, model: string): Promise<boolean>;
+  /** One status read: ready now? (wait's postcondition). `unitless`: applications the bundle gives no units. */
+  isReady(controller: string, model: string, unitless: readonly string[]): Promise<boolean>;
   waitForReady(input: {
     controller: string;
     model: string;
     timeoutMs: number;
+    unitless: readonly string[];
     onProgress: (progress: WaitProgress) => void;
   }): Promise<void>;
   /** Juju-level smoke checks from one status read (every application active, no unit in error, ...). */
-  jujuChecks(controller: string, model: string): Promise<{ name: string; ok: boolean; detail: string }[]>;
+  jujuChecks(
+    controller: string,
+    model: string,
+    unitless: readonly string[],
+  ): Promise<{ name: string; ok: boolean; detail: string }[]>;
   /** Public address of the first unit of an application (the dashboard's), if it has one. */
   unitAddress(controller: string, model: string, application: string): Promise<string | undefined>;
   /** Raw `juju status` JSON text (for logs). */
@@ -65,7 +68,6 @@ export interface JujuPort {
   describe: {
     bootstrap(input: { cloud: string; controller: string; config: Record<string, string> }): string;
     addModel(input: { controller: string; model: string; config: Record<string, string> }): string;
-    applyModelProfile(input: { controller: string; model: string; profilePath: string }): string;
     deployBundle(input: {
       controller: string;
       model: string;
@@ -103,12 +105,16 @@ export interface LxdPort {
   preflight(): Promise<PreflightCheck[]>;
   /** Pool, bridge and the host preparation the spec needs; each creation recorded in the ledger. */
   prepare(ledger: Ledger): Promise<string[]>;
+  /** Apply the lab's LXD profile to the model's `juju-<model>` profile (after add-model), read it back. */
+  applyModelProfile(ledger: Ledger): Promise<string[]>;
   /** Remove what the ledger says this lab created on LXD (instances, profiles, networks, pools, host values). */
   removeLabResources(ledger: Ledger): Promise<string[]>;
   /** Last resort after a forced destroy-model: delete the model's instances and `juju-<model>` profile. */
   removeModelLeftovers(model: string): Promise<string[]>;
   /** Anything of this lab still present after teardown, one sentence each. */
   leftovers(ledger: Ledger, model: string): Promise<string[]>;
+  /** LXD profiles and instances as LXD reports them (for `lxdstack logs`). */
+  inventory(): Promise<string>;
   describe: { prepare(): string[] };
 }
 
@@ -133,7 +139,8 @@ export interface CloudPort {
 
 export interface LabPorts {
   juju: JujuPort;
-  conjure: ConjurePort;
+  /** Absent while this build has no conjure-up engine: the conjure-up path then refuses with the reason. */
+  conjure?: ConjurePort;
   lxd: LxdPort;
   cloud: CloudPort;
 }

@@ -70,21 +70,22 @@ export async function executeStep(
   options: ExecuteOptions,
 ): Promise<StepOutcome> {
   const clean = (text: string) => redactText(text, options.secrets);
-  if (io.signal.aborted) throw stepFailure(step, new InterruptedError(), options, clean);
-  try {
-    const reason = await step.satisfied(io);
-    if (reason !== undefined) {
-      const previous = ledger.step(step.name)?.state;
-      if (previous !== 'done' && previous !== 'skipped') await ledger.stepFinished(step.name, 'skipped');
-      return { state: 'skipped', reason };
-    }
-  } catch (error) {
-    throw stepFailure(step, error, options, clean);
-  }
-  await ledger.stepStarted(step.name);
   const attempts = 1 + (step.retries ?? 0);
+  let started = false;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (io.signal.aborted) throw new InterruptedError();
+      // The postcondition is checked before every attempt: a failed attempt may still have done the work.
+      const reason = await step.satisfied(io);
+      if (reason !== undefined) {
+        const previous = ledger.step(step.name)?.state;
+        if (started) await ledger.stepFinished(step.name, 'done');
+        else if (previous !== 'done' && previous !== 'skipped')
+          await ledger.stepFinished(step.name, 'skipped');
+        return started ? { state: 'done', note: reason } : { state: 'skipped', reason };
+      }
+      if (!started) await ledger.stepStarted(step.name);
+      started = true;
       const note = await step.run(io);
       await ledger.stepFinished(step.name, 'done');
       return note ? { state: 'done', note } : { state: 'done' };
@@ -92,10 +93,12 @@ export async function executeStep(
       const interrupted = error instanceof InterruptedError || io.signal.aborted;
       if (!interrupted && !isPermanent(error) && attempt < attempts) {
         io.report(`attempt ${attempt} failed (${clean(errorMessage(error).split('\n')[0] ?? '')}); retrying`);
-        await sleep(options.retryDelayMs ?? 2000, io.signal).catch(async (sleepError: unknown) => {
+        try {
+          await sleep(options.retryDelayMs ?? 2000, io.signal);
+        } catch (sleepError) {
           await ledger.stepFinished(step.name, 'failed', 'interrupted');
-          throw sleepError;
-        });
+          throw stepFailure(step, sleepError, options, clean);
+        }
         continue;
       }
       await ledger.stepFinished(
@@ -103,12 +106,7 @@ export async function executeStep(
         'failed',
         interrupted ? 'interrupted' : clean(errorMessage(error)),
       );
-      if (interrupted) {
-        throw new InterruptedError(
-          `Interrupted during "${step.title}"; run \`${options.resumeCommand}\` to resume from this step.`,
-        );
-      }
-      throw stepFailure(step, error, options, clean);
+      throw stepFailure(step, interrupted ? new InterruptedError() : error, options, clean);
     }
   }
 }

@@ -41,7 +41,7 @@ export async function runStepList(
             options,
           );
           results.push({ step, outcome });
-          if (outcome.state === 'skipped') task.skip(`${step.title}: skipped, ${outcome.reason}`);
+          if (outcome.state === 'skipped') task.skip(outcome.reason);
           else if (outcome.note) task.title = `${step.title}: ${outcome.note}`;
         } catch (error) {
           failure = error;

@@ -167,6 +167,8 @@ export function teardownSteps(input: TeardownInput): Step[] {
         ...(await ports.lxd.leftovers(ledger, input.model)),
         ...ledger
           .liveResources()
+          // LXD records are the LXD port's to report; the rest are Juju's and OpenStack's.
+          .filter((r) => !r.kind.startsWith('lxd-') && r.kind !== 'sysctl' && r.kind !== 'file')
           .filter((r) => !(input.keepController && r.kind === 'controller'))
           .map((r) => `${r.kind} ${r.name} is still recorded as ${r.state}`),
       ];

@@ -21,6 +21,7 @@ const rendered: RenderedPaths = {
   profileYaml: 'config: {}\n',
   spellDir: '/lab/spell',
   applications: APPS,
+  unitless: [],
 };
 
 async function setup(options: { simulated?: boolean } = {}) {

@@ -60,10 +60,6 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
         world.models.set(key(controller, model), { applications: new Set(), ready: false });
         world.lxdProfiles.add(`juju-${model}`);
       },
-      applyModelProfile: async ({ controller, model, profileYaml }) => {
-        await act('applyModelProfile');
-        world.models.get(key(controller, model))!.profile = profileYaml;
-      },
       deployBundle: async ({ controller, model }) => {
         await act('deploy');
         const entry = world.models.get(key(controller, model))!;
@@ -103,7 +99,6 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
       describe: {
         bootstrap: ({ cloud, controller }) => `juju bootstrap ${cloud} ${controller}`,
         addModel: ({ controller, model }) => `juju add-model -c ${controller} ${model}`,
-        applyModelProfile: ({ model, profilePath }) => `lxc profile edit juju-${model} < ${profilePath}`,
         deployBundle: ({ model, bundlePath }) => `juju deploy -m ${model} ${bundlePath}`,
         status: (c, m) => `juju status -m ${c}:${m} --format=json`,
         destroyModel: ({ model, force }) =>
@@ -126,6 +121,10 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
         await ledger.recordResource({ kind: 'lxd-pool', name: 'lab-pool' });
         return ['pool lab-pool created'];
       },
+      applyModelProfile: async () => {
+        await act('applyModelProfile');
+        return ['profile juju-openstack applied'];
+      },
       removeLabResources: async (ledger: Ledger) => {
         await act('removeLxd');
         for (const r of ledger.liveResources())
@@ -138,6 +137,7 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
       },
       leftovers: async (_ledger, model) =>
         world.lxdProfiles.has(`juju-${model}`) ? [`LXD profile juju-${model}`] : [],
+      inventory: async () => [...world.lxdProfiles].join('\n'),
       describe: { prepare: () => ['lxc storage create lab-pool dir'] },
     },
     cloud: {

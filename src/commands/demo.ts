@@ -1,0 +1,79 @@
+import { access, mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defaultSpec } from '../spec/defaults.js';
+import { writeLabYaml } from '../spec/labfile.js';
+import { openLab } from '../pipeline/lab.js';
+import { SIMULATION_BANNER } from '../pipeline/summary.js';
+import { writeLine, type CommandContext } from './context.js';
+import { deployInSession } from './deploy.js';
+import { runPlan } from './plan.js';
+import { teardownInSession } from './teardown.js';
+
+export interface DemoOptions {
+  dir?: string;
+  keep?: boolean;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The whole lifecycle on the built-in simulator, with the tutorial profile and default answers, no
+ * questions: plan, deploy (preflight, LXD, controller, model, bundle, readiness, configure, verify),
+ * summary, then teardown unless --keep.
+ */
+export async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<number> {
+  const dir = options.dir ? resolve(ctx.cwd, options.dir) : await mkdtemp(join(tmpdir(), 'lxdstack-demo-'));
+  await mkdir(dir, { recursive: true });
+  const answers = join(dir, 'lab.yaml');
+  if (!(await exists(answers))) await writeLabYaml(answers, defaultSpec('tutorial-2016'));
+  const demoCtx: CommandContext = { ...ctx, cwd: dir };
+  const step = (text: string) => {
+    writeLine(ctx.stdout);
+    writeLine(ctx.stdout, `== ${text}`);
+  };
+
+  writeLine(ctx.stdout, SIMULATION_BANNER);
+  writeLine(
+    ctx.stdout,
+    `Demo lab folder: ${dir} (answers: lab.yaml, profile tutorial-2016, default answers)`,
+  );
+
+  step('lxdstack plan');
+  const planCode = await runPlan({}, demoCtx);
+  if (planCode !== 0) return planCode;
+
+  const session = await openLab(demoCtx, { command: 'demo', simulate: true });
+  try {
+    step('lxdstack deploy --simulate');
+    await deployInSession(session, demoCtx, { flags: '' });
+    if (options.keep) {
+      writeLine(ctx.stdout);
+      writeLine(
+        ctx.stdout,
+        `The demo lab stays deployed on the simulator (--keep). To look at it and remove it later:`,
+      );
+      writeLine(ctx.stdout, `  cd ${dir}`);
+      writeLine(ctx.stdout, '  lxdstack status --simulate');
+      writeLine(ctx.stdout, '  lxdstack teardown --yes --simulate');
+      return 0;
+    }
+    step('lxdstack teardown --yes --simulate');
+    const code = await teardownInSession(session, demoCtx, { keepController: false, flags: '' });
+    writeLine(ctx.stdout);
+    writeLine(
+      ctx.stdout,
+      `SIMULATION: demo ${code === 0 ? 'complete' : 'finished with leftovers'}; its files (rendered bundle, ledger, smoke reports) are in ${dir}.`,
+    );
+    return code;
+  } finally {
+    await session.release();
+  }
+}

@@ -1,0 +1,101 @@
+import { adminPasswordPath } from '../spec/credentials.js';
+import type { LabSpec } from '../spec/schema.js';
+import { JobError } from '../util/errors.js';
+import { deploySteps } from '../pipeline/deploy-steps.js';
+import { openLab, type LabSession } from '../pipeline/lab.js';
+import type { LabPorts, SmokeOutcome } from '../pipeline/ports.js';
+import { planLab } from '../pipeline/render.js';
+import { deploySummary, SIMULATION_BANNER } from '../pipeline/summary.js';
+import { runStepList } from '../pipeline/task-list.js';
+import { createLabPorts } from '../pipeline/wiring.js';
+import { writeLine, type CommandContext } from './context.js';
+
+export interface DeployOptions {
+  answers?: string;
+  simulate?: boolean;
+  engine?: LabSpec['engine'];
+  dryRun?: boolean;
+}
+
+/** How long readiness may take: a real OpenStack bundle on one host needs most of an hour. */
+const REAL_WAIT_MS = 90 * 60_000;
+const SIMULATED_WAIT_MS = 10 * 60_000;
+
+/** The flags the next commands need to find the same lab. */
+export function labFlags(options: { answers?: string }): string {
+  return options.answers ? `--answers ${options.answers}` : '';
+}
+
+/** Deploy within an open lab session; shared by deploy, redeploy and demo. */
+export async function deployInSession(
+  session: LabSession,
+  ctx: CommandContext,
+  options: { dryRun?: boolean; flags: string; ports?: LabPorts },
+): Promise<number> {
+  const { spec } = session;
+  const plan = await planLab(spec, session.dir, session.adminPassword);
+  if (!plan.valid) {
+    throw new JobError(
+      `The rendered bundle does not pass Juju's checks; run \`lxdstack plan${options.flags ? ` ${options.flags}` : ''}\` for details.`,
+      {
+        details: plan.errors,
+      },
+    );
+  }
+  const ports = options.ports ?? createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+  let smoke: SmokeOutcome | undefined;
+  const steps = deploySteps({
+    spec,
+    ledger: session.ledger,
+    ports,
+    rendered: plan.paths,
+    simulated: session.simulated,
+    waitTimeoutMs: session.simulated ? SIMULATED_WAIT_MS : REAL_WAIT_MS,
+    onVerified: (outcome) => (smoke = outcome),
+  });
+  if (session.simulated) writeLine(ctx.stdout, SIMULATION_BANNER);
+  if (options.dryRun) {
+    writeLine(
+      ctx.stdout,
+      `Dry run: the steps of \`lxdstack deploy\` for lab ${spec.name}, in order; nothing is run.`,
+    );
+    steps.forEach((step, index) => {
+      writeLine(ctx.stdout, `${index + 1}. ${step.title}`);
+      for (const command of step.commands()) writeLine(ctx.stdout, `     $ ${command}`);
+    });
+    return 0;
+  }
+  const resumeCommand = `lxdstack deploy${options.flags ? ` ${options.flags}` : ''}${session.simulated ? ' --simulate' : ''}`;
+  const results = await runStepList(steps, session.ledger, ctx, { resumeCommand, secrets: session.secrets });
+  const dashboardAddress = spec.components.dashboard
+    ? await ports.juju.unitAddress(spec.controller, spec.model, 'openstack-dashboard')
+    : undefined;
+  const summary = deploySummary({
+    spec,
+    simulated: session.simulated,
+    cwd: ctx.cwd,
+    credentialsPath: adminPasswordPath(session.dir),
+    ...(dashboardAddress ? { dashboardAddress } : {}),
+    results,
+    ...(smoke ? { smoke } : {}),
+    commandSuffix: [options.flags, session.simulated ? '--simulate' : ''].filter(Boolean).join(' '),
+  });
+  writeLine(ctx.stdout);
+  for (const line of summary) writeLine(ctx.stdout, line);
+  return 0;
+}
+
+export async function runDeploy(options: DeployOptions, ctx: CommandContext): Promise<number> {
+  const session = await openLab(ctx, {
+    command: 'deploy',
+    readOnly: options.dryRun === true,
+    ...(options.answers ? { answers: options.answers } : {}),
+    ...(options.simulate ? { simulate: true } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+  });
+  try {
+    return await deployInSession(session, ctx, { dryRun: options.dryRun === true, flags: labFlags(options) });
+  } finally {
+    await session.release();
+  }
+}

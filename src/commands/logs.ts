@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { writeDiagnostics } from '../pipeline/diagnostics.js';
+import { openLab } from '../pipeline/lab.js';
+import { createLabPorts } from '../pipeline/wiring.js';
+import { writeLine, type CommandContext } from './context.js';
+
+export interface LogsOptions {
+  answers?: string;
+  output?: string;
+  simulate?: boolean;
+}
+
+function stamp(): string {
+  return new Date().toISOString().replaceAll(/[-:]/g, '').slice(0, 15);
+}
+
+/** `lxdstack logs`: a diagnostics tarball of the lab, secrets masked. Reads only; takes no lock. */
+export async function runLogs(options: LogsOptions, ctx: CommandContext): Promise<number> {
+  const session = await openLab(ctx, {
+    command: 'logs',
+    readOnly: true,
+    ...(options.answers ? { answers: options.answers } : {}),
+    ...(options.simulate ? { simulate: true } : {}),
+  });
+  const output = resolve(ctx.cwd, options.output ?? `lxdstack-logs-${session.spec.name}-${stamp()}.tar.gz`);
+  const files = await writeDiagnostics({
+    spec: session.spec,
+    labDirectory: session.dir,
+    ports: createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd }),
+    secrets: session.secrets,
+    output,
+    simulated: session.simulated,
+    signal: ctx.signal,
+  });
+  writeLine(ctx.stdout, `Wrote ${output} (${files.length} files; secrets masked as ***).`);
+  return 0;
+}

@@ -1,0 +1,76 @@
+import { relative } from 'node:path';
+import { deploySteps } from '../pipeline/deploy-steps.js';
+import { openLab } from '../pipeline/lab.js';
+import { planLab } from '../pipeline/render.js';
+import { createLabPorts } from '../pipeline/wiring.js';
+import { writeLine, type CommandContext } from './context.js';
+
+export interface PlanOptions {
+  answers?: string;
+  json?: boolean;
+}
+
+/**
+ * `lxdstack plan`: render the lab into .lxdstack/<lab>/, validate it, print the changes `juju deploy`
+ * would apply (in Juju's words) and deploy's ordered steps with their exact commands. Runs nothing:
+ * exit 0 when the bundle is valid, 1 when it is not.
+ */
+export async function runPlan(options: PlanOptions, ctx: CommandContext): Promise<number> {
+  const session = await openLab(ctx, {
+    command: 'plan',
+    readOnly: true,
+    ...(options.answers ? { answers: options.answers } : {}),
+  });
+  const plan = await planLab(session.spec, session.dir, session.adminPassword);
+  const ports = createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+  const steps = deploySteps({
+    spec: session.spec,
+    ledger: session.ledger,
+    ports,
+    rendered: plan.paths,
+    simulated: session.simulated,
+    waitTimeoutMs: 0,
+  }).map((step) => ({ name: step.name, title: step.title, commands: step.commands() }));
+  const files = plan.files.map((f) => relative(ctx.cwd, f));
+
+  if (options.json) {
+    const out = {
+      lab: session.spec.name,
+      profile: session.spec.profile,
+      engine: session.spec.engine,
+      juju: plan.flavour,
+      files,
+      valid: plan.valid,
+      errors: plan.errors,
+      applications: plan.paths.applications,
+      changes: plan.changes,
+      steps,
+    };
+    writeLine(ctx.stdout, JSON.stringify(out, null, 2));
+    return plan.valid ? 0 : 1;
+  }
+
+  writeLine(
+    ctx.stdout,
+    `Lab ${session.spec.name}: profile ${session.spec.profile}, engine ${session.spec.engine}, Juju ${plan.flavour} rules.`,
+  );
+  writeLine(ctx.stdout, `Rendered ${files.length} files into ${relative(ctx.cwd, session.dir) || '.'}:`);
+  for (const file of files) writeLine(ctx.stdout, `  ${file}`);
+  if (!plan.valid) {
+    writeLine(
+      ctx.stdout,
+      `The bundle is not valid (${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}):`,
+    );
+    for (const error of plan.errors) writeLine(ctx.stdout, `  ${error}`);
+    return 1;
+  }
+  writeLine(ctx.stdout, 'Validation: ok');
+  writeLine(ctx.stdout, `Changes to deploy bundle (${plan.changes.length}):`);
+  for (const change of plan.changes) writeLine(ctx.stdout, `- ${change}`);
+  writeLine(ctx.stdout, 'Deploy steps, in order (each is skipped when its postcondition already holds):');
+  steps.forEach((step, index) => {
+    writeLine(ctx.stdout, `${index + 1}. ${step.title}`);
+    for (const command of step.commands) writeLine(ctx.stdout, `     $ ${command}`);
+  });
+  return 0;
+}

@@ -1,0 +1,97 @@
+import { InputError } from '../util/errors.js';
+import { DEPLOY_STEP_NAMES } from '../pipeline/deploy-steps.js';
+import { openLab, type LabSession } from '../pipeline/lab.js';
+import type { LabPorts } from '../pipeline/ports.js';
+import { teardownSummary } from '../pipeline/summary.js';
+import { runStepList } from '../pipeline/task-list.js';
+import { teardownSteps } from '../pipeline/teardown-steps.js';
+import { createLabPorts } from '../pipeline/wiring.js';
+import { writeLine, type CommandContext } from './context.js';
+import { labFlags } from './deploy.js';
+
+export interface TeardownOptions {
+  answers?: string;
+  keepController?: boolean;
+  yes?: boolean;
+  simulate?: boolean;
+}
+
+/** A graceful destroy-model gets this long before teardown forces it. */
+const GRACEFUL_MS = { real: 15 * 60_000, simulated: 60_000 };
+
+/** Ask before destroying anything: before the task list starts, never inside it. */
+export async function confirmDestruction(
+  ctx: CommandContext,
+  what: string,
+  yes: boolean | undefined,
+): Promise<void> {
+  if (yes) return;
+  if (!ctx.interactive) {
+    throw new InputError(
+      `Refusing to ${what} without confirmation: no terminal to ask on. Pass --yes to confirm.`,
+    );
+  }
+  const { confirm } = await import('@inquirer/prompts');
+  const ok = await confirm(
+    { message: `${what[0]!.toUpperCase()}${what.slice(1)}?`, default: false },
+    { input: ctx.stdin, output: ctx.stdout },
+  );
+  if (!ok) throw new InputError('Nothing was removed (not confirmed).');
+}
+
+export function describeTeardown(session: LabSession, keepController: boolean): string {
+  const resources = session.ledger
+    .liveResources()
+    .filter((r) => !(keepController && r.kind === 'controller'));
+  const kinds = [...new Set(resources.map((r) => r.kind))];
+  return `remove what lab ${session.spec.name} created (${resources.length} recorded: ${kinds.join(', ') || 'nothing'})`;
+}
+
+/** Teardown within an open lab session; shared by teardown, redeploy and demo. */
+export async function teardownInSession(
+  session: LabSession,
+  ctx: CommandContext,
+  options: { keepController: boolean; flags: string; ports?: LabPorts },
+): Promise<number> {
+  const ports = options.ports ?? createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+  let leftovers: string[] = [];
+  const steps = teardownSteps({
+    ledger: session.ledger,
+    ports,
+    model: session.spec.model,
+    keepController: options.keepController,
+    gracefulTimeoutMs: session.simulated ? GRACEFUL_MS.simulated : GRACEFUL_MS.real,
+    onLeftovers: (found) => (leftovers = found),
+  });
+  // From here on the lab is no longer deployed: a later deploy re-checks every step.
+  await session.ledger.resetSteps(DEPLOY_STEP_NAMES);
+  const resumeCommand = `lxdstack teardown --yes${options.flags ? ` ${options.flags}` : ''}${options.keepController ? ' --keep-controller' : ''}`;
+  await runStepList(steps, session.ledger, ctx, { resumeCommand, secrets: session.secrets });
+  // The lab's progress starts over; resources stay in the ledger as history.
+  await session.ledger.resetSteps();
+  const kept = options.keepController ? session.ledger.liveResources('controller')[0]?.name : undefined;
+  writeLine(ctx.stdout);
+  for (const line of teardownSummary({
+    simulated: session.simulated,
+    leftovers,
+    ...(kept ? { keptController: kept } : {}),
+  })) {
+    writeLine(ctx.stdout, line);
+  }
+  return leftovers.length === 0 ? 0 : 1;
+}
+
+export async function runTeardown(options: TeardownOptions, ctx: CommandContext): Promise<number> {
+  const session = await openLab(ctx, {
+    command: 'teardown',
+    ...(options.answers ? { answers: options.answers } : {}),
+    ...(options.simulate ? { simulate: true } : {}),
+  });
+  try {
+    const keepController = options.keepController === true;
+    await confirmDestruction(ctx, describeTeardown(session, keepController), options.yes);
+    return await teardownInSession(session, ctx, { keepController, flags: labFlags(options) });
+  } finally {
+    await session.release();
+  }
+}

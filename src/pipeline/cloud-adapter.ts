@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createOpenStackClient, type OpenStackClient } from '../openstack/client.js';
+import { configureCloud, removeCloudResources, type ImageSource } from '../openstack/configure.js';
+import { credentialsFromEnv } from '../openstack/credentials.js';
+import { REPORT_FORMATS, renderTextReport, writeReports } from '../smoke/report.js';
+import { runSmokeSuite } from '../smoke/suite.js';
+import { PROFILES } from '../spec/profiles.js';
+import type { LabSpec } from '../spec/schema.js';
+import { JobError } from '../util/errors.js';
+import { expandHome } from '../util/paths.js';
+import type { Ledger } from './ledger.js';
+import type { CloudPort, SmokeOutcome } from './ports.js';
+
+// The OpenStack port: post-deploy configuration, its removal, and the smoke suite with its reports. The
+// endpoint is the one the OS_* variables name (a sourced novarc); without one, configuration is skipped
+// with the reason and the smoke suite reports its API checks as skipped.
+
+/** The image configure uploads: LXDSTACK_IMAGE (a path or URL) with LXDSTACK_IMAGE_CHECKSUM. */
+export function imageSourceFromEnv(env: NodeJS.ProcessEnv): ImageSource | undefined {
+  const location = env.LXDSTACK_IMAGE;
+  const checksum = env.LXDSTACK_IMAGE_CHECKSUM;
+  if (!location || !checksum) return undefined;
+  return /^https?:\/\//.test(location) ? { url: location, checksum } : { path: location, checksum };
+}
+
+export function cloudPort(input: {
+  spec: LabSpec;
+  labDirectory: string;
+  env: NodeJS.ProcessEnv;
+  simulated: boolean;
+  signal?: AbortSignal;
+}): CloudPort {
+  const { spec, env } = input;
+  const hasEndpoint = Boolean(env.OS_AUTH_URL);
+  let client: Promise<OpenStackClient> | undefined;
+  const connect = () => (client ??= createOpenStackClient(credentialsFromEnv(env)));
+  const noEndpoint = `${input.simulated ? 'SIMULATION: ' : ''}no OpenStack endpoint is configured (source a novarc, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME)`;
+
+  return {
+    configureUnavailable: () => {
+      if (!hasEndpoint) return noEndpoint;
+      if (!imageSourceFromEnv(env))
+        return 'no image to upload: set LXDSTACK_IMAGE (a file or URL) and LXDSTACK_IMAGE_CHECKSUM (sha256:HEX)';
+      return undefined;
+    },
+    configure: async (ledger: Ledger) => {
+      const image = imageSourceFromEnv(env);
+      if (!image) throw new JobError('configure needs LXDSTACK_IMAGE and LXDSTACK_IMAGE_CHECKSUM.');
+      const sshPublicKey = await readFile(expandHome(spec.sshPublicKey), 'utf8').catch(() => {
+        throw new JobError(
+          `the SSH public key ${spec.sshPublicKey} (sshPublicKey in the lab answers) cannot be read; create one with \`ssh-keygen\` or point sshPublicKey at yours.`,
+        );
+      });
+      const report = await configureCloud(await connect(), spec, {
+        ledger,
+        image,
+        sshPublicKey,
+        outDir: input.labDirectory,
+      });
+      return report.items.map((item) => `${item.kind} ${item.name} ${item.action}`);
+    },
+    removeResources: async (ledger: Ledger) => {
+      if (!hasEndpoint) {
+        throw new JobError(
+          `the lab recorded OpenStack resources but ${noEndpoint.replace(/^SIMULATION: /, '')}; set them and run teardown again.`,
+        );
+      }
+      return (await removeCloudResources(await connect(), ledger)).removed;
+    },
+    verify: async ({ jujuChecks }): Promise<SmokeOutcome> => {
+      const facts = PROFILES[spec.profile];
+      const report = await runSmokeSuite({
+        suite: 'full',
+        ...(hasEndpoint ? { client: await connect() } : {}),
+        simulated: input.simulated,
+        jujuChecks,
+        hypervisorType: facts.hypervisorType,
+        computeCount: spec.sizing.computeUnits,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      const reports = await writeReports(report, REPORT_FORMATS, join(input.labDirectory, 'reports'), {
+        simulated: input.simulated,
+      });
+      return {
+        passed: report.summary.pass,
+        failed: report.summary.fail,
+        skipped: report.summary.skip,
+        reports,
+        failures: report.checks
+          .filter((c) => c.outcome === 'fail')
+          .map((c) => `${c.name}: ${c.cause ?? 'failed'}`),
+        text: renderTextReport(report),
+      };
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import type { LxdClient } from '../lxd/client.js';
+import { runDoctorChecks } from '../lxd/doctor.js';
+import { lxcEquivalent } from '../lxd/lxc.js';
+import { prepareLxd, type ModelProfile } from '../lxd/prepare.js';
+import {
+  lxdInventory,
+  lxdLeftovers,
+  modelProfileName,
+  removeLabLxdResources,
+  removeModelLeftovers,
+} from '../lxd/teardown.js';
+import { instanceIdOf } from '../sim/lifecycle.js';
+import { readSimState, updateSimState } from '../sim/state.js';
+import type { LabSpec } from '../spec/schema.js';
+import { JobError, errorMessage } from '../util/errors.js';
+import { parseYaml } from '../util/yaml.js';
+import type { Ledger } from './ledger.js';
+import type { LxdPort, PreflightCheck } from './ports.js';
+
+// The LXD port: on a real lab, src/lxd's doctor, host preparation and teardown over the REST client; on
+// a simulated lab, the host is only measured (information, never a refusal) and every LXD object the
+// lab would create lives in the simulator's state.
+
+export function parseModelProfile(yamlText: string): ModelProfile {
+  const parsed = parseYaml(yamlText, 'lxd-profile.yaml') as Partial<ModelProfile> | null;
+  return {
+    ...(typeof parsed?.description === 'string' ? { description: parsed.description } : {}),
+    config: parsed?.config ?? {},
+    devices: parsed?.devices ?? {},
+  };
+}
+
+async function measureHost(
+  spec: LabSpec,
+  client: () => LxdClient,
+  simulated: boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<PreflightCheck[]> {
+  let lxd: LxdClient;
+  try {
+    lxd = client();
+  } catch (error) {
+    return [
+      {
+        id: 'lxd-socket',
+        title: 'LXD socket',
+        status: 'fail',
+        measured: errorMessage(error),
+        fix: 'install LXD (`lxdstack doctor` says how)',
+      },
+    ];
+  }
+  const results = await runDoctorChecks(
+    { spec, juju: simulated ? 'optional' : 'needed', containerSmoke: false, env },
+    { client: lxd },
+  );
+  return results.map(({ id, title, status, measured, fix }) => ({
+    id,
+    title,
+    status,
+    measured,
+    ...(fix ? { fix } : {}),
+  }));
+}
+
+export function realLxdPort(input: {
+  spec: LabSpec;
+  profileYaml: () => Promise<string>;
+  client: () => LxdClient;
+  env: NodeJS.ProcessEnv;
+}): LxdPort {
+  const { spec } = input;
+  const profileName = modelProfileName(spec.model);
+  const prepare = async (ledger: Ledger) => {
+    const report = await prepareLxd(spec, {
+      client: input.client(),
+      ledger,
+      profileName,
+      profile: parseModelProfile(await input.profileYaml()),
+    });
+    const notes = [
+      report.pool.created ? `pool ${report.pool.name} created` : `pool ${report.pool.name} present`,
+      report.bridge.created ? `bridge ${report.bridge.name} created` : `bridge ${report.bridge.name} present`,
+      `profile ${profileName} applied`,
+    ];
+    if (report.profile.dropped.length) notes.push(`LXD dropped ${report.profile.dropped.join(', ')}`);
+    for (const change of report.profile.changed)
+      notes.push(`LXD changed ${change.key} to ${change.actual ?? '(nothing)'}`);
+    return notes;
+  };
+  return {
+    preflight: () => measureHost(spec, input.client, false, input.env),
+    prepare,
+    applyModelProfile: async (ledger) =>
+      (await prepare(ledger)).filter((n) => n.startsWith('profile') || n.startsWith('LXD')),
+    removeLabResources: async (ledger) =>
+      (await removeLabLxdResources(ledger, input.client())).map((s) => s.command),
+    removeModelLeftovers: (model) => removeModelLeftovers(input.client(), model),
+    leftovers: (ledger, model) => lxdLeftovers(ledger, input.client(), model),
+    inventory: () => lxdInventory(input.client()),
+    describe: {
+      prepare: () => [
+        lxcEquivalent.storageCreate(spec.lxd.storagePool, spec.lxd.storageDriver) + '  (only if missing)',
+        lxcEquivalent.networkCreate(spec.lxd.bridge, {}) + '  (only if missing)',
+        lxcEquivalent.profileEdit(profileName),
+      ],
+    },
+  };
+}
+
+/** LXD objects in the simulator that no model or controller there accounts for. */
+export async function simulatorOrphans(simDir: string, model: string): Promise<string[]> {
+  const state = await readSimState(simDir);
+  const models = Object.values(state.controllers).flatMap((c) => Object.values(c.models));
+  const expected = new Set(models.flatMap((m) => Object.keys(m.machines).map((id) => instanceIdOf(m, id))));
+  const profiles = new Set(['default', ...models.map((m) => modelProfileName(m.name))]);
+  return [
+    ...state.lxd.containers.filter((c) => !expected.has(c)).map((c) => `simulated LXD container ${c}`),
+    ...state.lxd.profiles
+      .filter(
+        (p) => !profiles.has(p) || (p === modelProfileName(model) && !models.some((m) => m.name === model)),
+      )
+      .map((p) => `simulated LXD profile ${p}`),
+  ];
+}
+
+export function simulatedLxdPort(input: {
+  spec: LabSpec;
+  simDir: string;
+  client: () => LxdClient;
+  env: NodeJS.ProcessEnv;
+}): LxdPort {
+  const { spec, simDir } = input;
+  const profileName = modelProfileName(spec.model);
+  return {
+    preflight: () => measureHost(spec, input.client, true, input.env),
+    prepare: async () => [
+      `SIMULATION: the host's LXD is left untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,
+    ],
+    applyModelProfile: async () => {
+      const state = await readSimState(simDir);
+      if (!state.lxd.profiles.includes(profileName)) {
+        throw new JobError(
+          `the simulator has no LXD profile ${profileName} after add-model; run \`lxdstack deploy --simulate\` again.`,
+        );
+      }
+      return [
+        `SIMULATION: profile ${profileName} is present in the simulator (it keeps profile names, not their content)`,
+      ];
+    },
+    removeLabResources: async () => [],
+    removeModelLeftovers: async (model) => {
+      const orphans = await simulatorOrphans(simDir, model);
+      await updateSimState(simDir, async (state) => {
+        const models = Object.values(state.controllers).flatMap((c) => Object.values(c.models));
+        const expected = new Set(
+          models.flatMap((m) => Object.keys(m.machines).map((id) => instanceIdOf(m, id))),
+        );
+        state.lxd.containers = state.lxd.containers.filter((c) => expected.has(c));
+        if (!models.some((m) => m.name === model))
+          state.lxd.profiles = state.lxd.profiles.filter((p) => p !== modelProfileName(model));
+      });
+      return orphans.map((o) => `removed ${o}`);
+    },
+    leftovers: (_ledger, model) => simulatorOrphans(simDir, model),
+    inventory: async () =>
+      `${JSON.stringify({ simulated: true, lxd: (await readSimState(simDir)).lxd }, null, 2)}\n`,
+    describe: {
+      prepare: () => [
+        'SIMULATION: no LXD command; the simulator stands in for the pool, the bridge and the profile',
+      ],
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { bundleChanges } from '../bundle/changes.js';
+import { mergeBundle } from '../bundle/merge.js';
+import { parseBundleText } from '../bundle/parse.js';
+import { numUnits } from '../bundle/shape.js';
+import { renderLab, writeRenderedLab, type RenderedLab } from '../bundle/render.js';
+import { validateBundle } from '../bundle/validate.js';
+import { PROFILES } from '../spec/profiles.js';
+import type { LabSpec } from '../spec/schema.js';
+import type { RenderedPaths } from './deploy-steps.js';
+
+// The plan stage shared by `lxdstack plan` and `lxdstack deploy`: render the lab into .lxdstack/<lab>/,
+// validate it with Juju's rules, and work out what `juju deploy` would change.
+
+export interface LabPlan {
+  rendered: RenderedLab;
+  files: string[];
+  paths: RenderedPaths;
+  valid: boolean;
+  errors: string[];
+  changes: string[];
+  flavour: '2.9' | '3';
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Applications of a (merged) bundle that get no units (num_units absent or 0). Pure. */
+export function unitlessApplications(bundle: unknown): string[] {
+  if (!isMap(bundle)) return [];
+  const apps = bundle.applications ?? bundle.services;
+  if (!isMap(apps)) return [];
+  return Object.entries(apps)
+    .filter(([, app]) => isMap(app) && numUnits(app) === 0)
+    .map(([name]) => name)
+    .sort();
+}
+
+/** Applications of a (merged) bundle. Pure. */
+export function bundleApplicationNames(bundle: unknown): string[] {
+  if (!isMap(bundle)) return [];
+  const apps = bundle.applications ?? bundle.services;
+  return isMap(apps) ? Object.keys(apps).sort() : [];
+}
+
+export async function planLab(spec: LabSpec, labDirectory: string, adminPassword: string): Promise<LabPlan> {
+  const flavour = PROFILES[spec.profile].juju;
+  const rendered = renderLab(spec, { adminPassword });
+  const files = await writeRenderedLab(labDirectory, rendered);
+  const base = parseBundleText(rendered.bundle, 'bundle.yaml')[0] ?? {};
+  const overlays = rendered.overlays.map((o) => parseBundleText(o.text, `overlays/${o.name}`)[0] ?? {});
+  const validation = validateBundle({ base, overlays }, { juju: flavour });
+  const { merged } = mergeBundle(base, overlays);
+  const overlayPaths = rendered.overlays.map(
+    (o) =>
+      files.find((f) => f.endsWith(`/${o.name}`) || f.endsWith(`/${o.name}.yaml`)) ??
+      join(labDirectory, 'overlays', o.name),
+  );
+  return {
+    rendered,
+    files,
+    flavour,
+    valid: validation.valid,
+    errors: validation.errors,
+    changes: validation.valid ? bundleChanges(merged, { juju: flavour }) : [],
+    paths: {
+      bundlePath: join(labDirectory, 'bundle.yaml'),
+      overlayPaths,
+      profilePath: join(labDirectory, 'lxd-profile.yaml'),
+      profileYaml: rendered.lxdProfile,
+      spellDir: join(labDirectory, 'spell'),
+      applications: bundleApplicationNames(merged),
+      unitless: unitlessApplications(merged),
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLxdClient, type LxdClient } from '../lxd/client.js';
+import { simulatorEnv } from '../sim/env.js';
+import { PROFILES } from '../spec/profiles.js';
+import { cloudPort } from './cloud-adapter.js';
+import { jujuPort } from './juju-adapter.js';
+import { simulatorStateDir, type LabSession } from './lab.js';
+import { realLxdPort, simulatedLxdPort } from './lxd-adapter.js';
+import type { LabPorts } from './ports.js';
+
+// The real modules behind the lifecycle's ports. A simulated lab gets the simulator's environment (its
+// `juju` and `conjure-up` first, state in .lxdstack/<lab>/sim) and never touches the host's LXD beyond
+// measuring it. Nothing here runs until a port method is called.
+
+/** The Juju release the simulator plays for a profile: 2.9 for the cs: bundles, 3.6 otherwise. */
+export function simulatedJujuVersion(flavour: '2.9' | '3'): string {
+  return flavour === '2.9' ? '2.9.46' : '3.6.1';
+}
+
+/** The environment juju and conjure-up run with for this lab. */
+export function labEnv(
+  session: Pick<LabSession, 'simulated' | 'dir' | 'spec'>,
+  env: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  if (!session.simulated) return env;
+  const flavour = PROFILES[session.spec.profile].juju;
+  return {
+    ...simulatorEnv(simulatorStateDir(session.dir), env),
+    LXDSTACK_SIM_JUJU_VERSION: env.LXDSTACK_SIM_JUJU_VERSION || simulatedJujuVersion(flavour),
+  };
+}
+
+export interface WiringInput {
+  session: Pick<LabSession, 'simulated' | 'dir' | 'spec'>;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  cwd: string;
+  /** Counts `juju status` calls (bench). */
+  onStatusCall?: () => void;
+}
+
+export function createLabPorts(input: WiringInput): LabPorts {
+  const { session } = input;
+  const { spec } = session;
+  const env = labEnv(session, input.env);
+  let lxd: LxdClient | undefined;
+  const lxdClient = () =>
+    (lxd ??= createLxdClient({ env: input.env, ...(input.signal ? { signal: input.signal } : {}) }));
+  const flavour = PROFILES[spec.profile].juju;
+  return {
+    juju: jujuPort({
+      env,
+      flavour,
+      settleMs: session.simulated ? 0 : 15_000,
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
+    }),
+    lxd: session.simulated
+      ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env: input.env })
+      : realLxdPort({
+          spec,
+          client: lxdClient,
+          env: input.env,
+          profileYaml: () => readFile(join(session.dir, 'lxd-profile.yaml'), 'utf8'),
+        }),
+    cloud: cloudPort({
+      spec,
+      labDirectory: session.dir,
+      env: input.env,
+      simulated: session.simulated,
+      ...(input.signal ? { signal: input.signal } : {}),
+    }),
+  };
+}

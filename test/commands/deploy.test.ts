@@ -1,0 +1,128 @@
+import test from 'ava';
+import { access, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD, cli, ledger, newSimLab, simFootprint } from '../pipeline/sim-lab.js';
+
+// deploy, teardown, plan and dry-run through the built CLI on the simulator.
+
+const CLEAN = { controllers: [], profiles: ['default'], containers: [] };
+
+test('deploy --simulate runs every step, a second deploy only verifies, teardown leaves the simulator as it was', async (t) => {
+  const lab = await newSimLab();
+  const before = await simFootprint(lab);
+  t.deepEqual(before, CLEAN);
+
+  const first = await cli(lab, ['deploy', '--simulate']);
+  t.is(first.exitCode, 0, first.stderr);
+  t.regex(first.stdout, /^SIMULATION: /m);
+  t.regex(first.stdout, /Controller lxdstack: bootstrapped on localhost/);
+  t.regex(first.stdout, /Wait for readiness(: ready after| \[SKIPPED: every application is ready\])/);
+  t.regex(first.stdout, /Configure the cloud .*\[SKIPPED: SIMULATION: no OpenStack endpoint is configured/);
+  t.regex(first.stdout, /Dashboard: +http:\/\/\S+\/horizon/);
+  t.regex(first.stdout, /Next:\n {2}lxdstack status --simulate/);
+  const deployed = await simFootprint(lab);
+  t.deepEqual(deployed.controllers, ['lxdstack']);
+  t.true(deployed.profiles.includes('juju-openstack'));
+  t.true(deployed.containers.length > 5);
+  const state = await ledger(lab);
+  t.deepEqual(
+    state.resources.map((r) => `${r.kind}:${r.name}:${r.state}`),
+    ['controller:lxdstack:created', 'model:lxdstack:openstack:created'],
+  );
+
+  const again = await cli(lab, ['deploy']);
+  t.is(again.exitCode, 0, again.stderr);
+  for (const title of [
+    'Controller lxdstack',
+    'Model openstack and its LXD profile',
+    'Deploy the bundle',
+    'Wait for readiness',
+  ]) {
+    t.regex(
+      again.stdout,
+      new RegExp(`${title.replaceAll('(', '\\(').replaceAll(')', '\\)')} \\[SKIPPED: `),
+      `${title} should be skipped on a finished lab`,
+    );
+  }
+  t.regex(again.stdout, /Verify \(smoke tests\): \d+ passed/);
+
+  const down = await cli(lab, ['teardown', '--yes']);
+  t.is(down.exitCode, 0, down.stderr);
+  t.regex(down.stdout, /SIMULATION: /);
+  t.regex(down.stdout, /Teardown complete: nothing this lab created remains\./);
+  t.deepEqual(await simFootprint(lab), CLEAN);
+  t.deepEqual(
+    (await ledger(lab)).resources.map((r) => r.state),
+    ['removed', 'removed'],
+  );
+
+  for (const output of [first, again, down])
+    t.false(`${output.stdout}${output.stderr}`.includes(ADMIN_PASSWORD));
+});
+
+test('deploy --dry-run prints every step with its exact command and runs none', async (t) => {
+  const lab = await newSimLab();
+  const result = await cli(lab, ['deploy', '--simulate', '--dry-run']);
+  t.is(result.exitCode, 0, result.stderr);
+  t.regex(result.stdout, /1\. Preflight \(doctor\)\n\s+\$ lxdstack doctor/);
+  t.regex(result.stdout, /\$ juju bootstrap localhost lxdstack --no-default-model/);
+  t.regex(result.stdout, /\$ juju add-model openstack --controller lxdstack/);
+  t.regex(result.stdout, /\$ juju deploy -m lxdstack:openstack \S+bundle\.yaml/);
+  t.false(result.stdout.includes(ADMIN_PASSWORD));
+  t.deepEqual(await simFootprint(lab), CLEAN);
+  await t.throwsAsync(access(join(lab.labDir, 'state.json')));
+});
+
+test('teardown without a terminal and without --yes refuses with exit 2 pointing to --yes', async (t) => {
+  const lab = await newSimLab();
+  const result = await cli(lab, ['teardown', '--simulate']);
+  t.is(result.exitCode, 2);
+  t.regex(result.stderr, /Pass --yes to confirm/);
+});
+
+test('a second deploy of the same lab refuses, naming the holder pid', async (t) => {
+  const lab = await newSimLab();
+  await cli(lab, ['plan']);
+  await writeFile(
+    join(lab.labDir, 'lock'),
+    JSON.stringify({ pid: process.pid, command: 'deploy', since: new Date().toISOString() }),
+  );
+  const result = await cli(lab, ['deploy', '--simulate']);
+  t.is(result.exitCode, 2);
+  t.regex(
+    result.stderr,
+    new RegExp(`locked by another lxdstack \\(pid ${process.pid}, running \`deploy\`\\)`),
+  );
+});
+
+test('plan renders the lab, validates it and lists the changes and the ordered steps', async (t) => {
+  const lab = await newSimLab();
+  const text = await cli(lab, ['plan']);
+  t.is(text.exitCode, 0, text.stderr);
+  t.regex(text.stdout, /Validation: ok/);
+  t.regex(text.stdout, /Changes to deploy bundle \(\d+\):\n- upload charm /);
+  t.regex(text.stdout, /- add relation /);
+  t.regex(text.stdout, /5\. Deploy the bundle\n\s+\$ juju deploy -m lxdstack:openstack/);
+  const json = await cli(lab, ['plan', '--json']);
+  t.is(json.exitCode, 0, json.stderr);
+  const plan = JSON.parse(json.stdout) as {
+    valid: boolean;
+    applications: string[];
+    changes: string[];
+    steps: { name: string }[];
+    files: string[];
+  };
+  t.true(plan.valid);
+  t.is(plan.applications.length, 15);
+  t.true(plan.changes.some((c) => c.startsWith('deploy application keystone')));
+  t.deepEqual(
+    plan.steps.map((s) => s.name),
+    ['preflight', 'prepare-lxd', 'controller', 'model', 'deploy', 'wait', 'configure', 'verify'],
+  );
+  t.true(plan.files.some((f) => f.endsWith('bundle.yaml')));
+  const bundleFiles = await readdir(lab.labDir);
+  t.true(bundleFiles.includes('lxd-profile.yaml'));
+  t.false(json.stdout.includes(ADMIN_PASSWORD));
+  // The rendered bundle carries the password (mode 0600); the plan output never does.
+  t.true((await readFile(join(lab.labDir, 'bundle.yaml'), 'utf8')).includes(ADMIN_PASSWORD));
+});

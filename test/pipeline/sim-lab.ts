@@ -1,0 +1,84 @@
+import { execa, type ResultPromise } from 'execa';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSimState, type SimState } from '../../src/sim/state.js';
+import { defaultSpec } from '../../src/spec/defaults.js';
+import { writeLabYaml } from '../../src/spec/labfile.js';
+import { CLI } from '../helpers/cli.js';
+
+// A tutorial-2016 lab in a fresh folder, driven through the built CLI on the simulator (run
+// `npm run build` first: the simulator's launchers live in dist/sim-bin).
+
+export const ADMIN_PASSWORD = 'Sekrit-Admin-Pw-42';
+
+export interface SimLab {
+  cwd: string;
+  labDir: string;
+  simDir: string;
+  env: Record<string, string>;
+}
+
+export async function newSimLab(extraEnv: Record<string, string> = {}): Promise<SimLab> {
+  const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-sim-'));
+  await writeLabYaml(join(cwd, 'lab.yaml'), {
+    ...defaultSpec('tutorial-2016'),
+    adminPassword: ADMIN_PASSWORD,
+  });
+  const labDir = join(cwd, '.lxdstack', 'openstack-lab');
+  return {
+    cwd,
+    labDir,
+    simDir: join(labDir, 'sim'),
+    env: {
+      NO_COLOR: '1',
+      CI: '1',
+      LXDSTACK_SIM_SPEED: '0',
+      LXDSTACK_LOG_DIR: join(cwd, 'logs'),
+      ...extraEnv,
+    },
+  };
+}
+
+export function spawnCli(
+  lab: SimLab,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): ResultPromise<{ reject: false }> {
+  return execa(process.execPath, [CLI, ...args], {
+    cwd: lab.cwd,
+    env: { ...lab.env, ...env },
+    reject: false,
+    input: '',
+    timeout: 120_000,
+  }) as ResultPromise<{ reject: false }>;
+}
+
+export async function cli(lab: SimLab, args: readonly string[], env: Record<string, string> = {}) {
+  const result = await spawnCli(lab, args, env);
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export async function setFaults(lab: SimLab, faults: unknown): Promise<void> {
+  await mkdir(lab.simDir, { recursive: true });
+  await writeFile(join(lab.simDir, 'faults.json'), JSON.stringify(faults));
+}
+
+export async function ledger(lab: SimLab): Promise<{
+  steps: Record<string, { state: string; error?: string }>;
+  resources: { kind: string; name: string; state: string }[];
+}> {
+  return JSON.parse(await readFile(join(lab.labDir, 'state.json'), 'utf8'));
+}
+
+/** What the lab left in the simulator: controllers, models and the LXD objects. */
+export async function simFootprint(
+  lab: SimLab,
+): Promise<{ controllers: string[]; profiles: string[]; containers: string[] }> {
+  const state: SimState = await readSimState(lab.simDir);
+  return {
+    controllers: Object.keys(state.controllers),
+    profiles: state.lxd.profiles,
+    containers: state.lxd.containers,
+  };
+}
