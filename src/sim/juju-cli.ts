@@ -425,15 +425,16 @@ const switchCommand: Command = async (ctx, args) => {
   });
 };
 
-async function readBundleDocuments(path: string, what: 'bundle' | 'overlay'): Promise<unknown[]> {
+async function readBundleDocuments(given: string, what: 'bundle' | 'overlay'): Promise<unknown[]> {
+  const path = resolve(given);
   let file = path;
   try {
     if ((await stat(path)).isDirectory()) file = join(path, 'bundle.yaml');
   } catch {
     throw new SimCommandFailure(
       what === 'bundle'
-        ? `no charm was found at "${path}"`
-        : `cannot deploy bundle: unable to process overlays: "${path}" not found`,
+        ? `no charm was found at "${given}"`
+        : `cannot deploy bundle: unable to process overlays: "${given}" not found`,
     );
   }
   const text = await readFile(file, 'utf8').catch(() => {
@@ -457,9 +458,9 @@ async function readBundleDocuments(path: string, what: 'bundle' | 'overlay'): Pr
 async function loadBundle(ctx: SimContext, parsed: ParsedArgs): Promise<ReturnType<typeof readSimBundle>> {
   const [path] = parsed.positional;
   if (!path) throw new SimCommandFailure('no charm name specified', 2);
-  const docs = await readBundleDocuments(resolve(path), 'bundle');
+  const docs = await readBundleDocuments(path, 'bundle');
   for (const overlay of listFlag(parsed, 'overlay'))
-    docs.push(...(await readBundleDocuments(resolve(overlay), 'overlay')));
+    docs.push(...(await readBundleDocuments(overlay, 'overlay')));
   return readSimBundle(docs, ctx.flavour);
 }
 

@@ -1,0 +1,114 @@
+import test from 'ava';
+import { flavourOf, jujuArgv } from '../../src/juju/argv.js';
+import { describeJujuCommand } from '../../src/juju/client.js';
+
+test('the version text decides the flavour', (t) => {
+  t.is(flavourOf('2.9.46-ubuntu-amd64'), '2.9');
+  t.is(flavourOf('3.6.11-genericlinux-amd64\n'), '3');
+  t.is(flavourOf('4.0.0-genericlinux-amd64'), undefined);
+  t.is(flavourOf('juju: command not found'), undefined);
+});
+
+test('2.9 and 3.x differ exactly where juju-spec.md says they do', (t) => {
+  const destroy = { model: 'lab:openstack', force: true, noWait: true, timeoutSeconds: 600 };
+  t.deepEqual(jujuArgv('3', 'destroyModel', destroy), [
+    'destroy-model',
+    'lab:openstack',
+    '--no-prompt',
+    '--force',
+    '--no-wait',
+    '--timeout',
+    '600s',
+  ]);
+  t.deepEqual(jujuArgv('2.9', 'destroyModel', destroy), [
+    'destroy-model',
+    'lab:openstack',
+    '-y',
+    '--force',
+    '--no-wait',
+    '--timeout',
+    '600s',
+  ]);
+  // --no-wait and --timeout are only valid with --force.
+  t.deepEqual(jujuArgv('3', 'destroyModel', { model: 'm', noWait: true, timeoutSeconds: 5 }), [
+    'destroy-model',
+    'm',
+    '--no-prompt',
+  ]);
+
+  const action = { model: 'm', unit: 'keystone/leader', action: 'get-admin-password' };
+  t.deepEqual(jujuArgv('3', 'runAction', action).slice(0, 5), [
+    'run',
+    '-m',
+    'm',
+    'keystone/leader',
+    'get-admin-password',
+  ]);
+  t.deepEqual(jujuArgv('2.9', 'runAction', action).slice(0, 5), [
+    'run-action',
+    '-m',
+    'm',
+    'keystone/leader',
+    'get-admin-password',
+  ]);
+  t.true(jujuArgv('2.9', 'runAction', action).includes('--wait=300s'));
+
+  const exec = { model: 'm', units: ['nova-compute/0'], command: ['hostname', '-f'] };
+  t.is(jujuArgv('3', 'exec', exec)[0], 'exec');
+  t.is(jujuArgv('2.9', 'exec', exec)[0], 'run');
+  t.deepEqual(jujuArgv('2.9', 'exec', exec).slice(-3), ['--', 'hostname', '-f']);
+
+  const bootstrap = {
+    cloud: 'localhost',
+    controller: 'lab',
+    series: 'jammy',
+    config: { 'apt-http-proxy': 'http://p:3128' },
+  };
+  t.deepEqual(jujuArgv('3', 'bootstrap', bootstrap), [
+    'bootstrap',
+    'localhost',
+    'lab',
+    '--bootstrap-base',
+    'ubuntu@22.04',
+    '--config',
+    'apt-http-proxy=http://p:3128',
+  ]);
+  t.deepEqual(jujuArgv('2.9', 'bootstrap', bootstrap), [
+    'bootstrap',
+    'localhost',
+    'lab',
+    '--no-default-model',
+    '--bootstrap-series',
+    'jammy',
+    '--config',
+    'apt-http-proxy=http://p:3128',
+  ]);
+  t.deepEqual(jujuArgv('3', 'removeUnit', { model: 'm', units: ['a/1'] }), [
+    'remove-unit',
+    '-m',
+    'm',
+    'a/1',
+    '--no-prompt',
+  ]);
+  t.deepEqual(jujuArgv('2.9', 'removeUnit', { model: 'm', units: ['a/1'] }), [
+    'remove-unit',
+    '-m',
+    'm',
+    'a/1',
+  ]);
+});
+
+test('a command is described exactly as it would run, quoted for a shell reader', (t) => {
+  t.is(
+    describeJujuCommand('3', 'deploy', {
+      model: 'lab:openstack',
+      bundlePath: '/tmp/my lab/bundle.yaml',
+      overlays: ['o1.yaml'],
+    }),
+    "juju deploy -m lab:openstack '/tmp/my lab/bundle.yaml' --overlay o1.yaml",
+  );
+  t.is(
+    describeJujuCommand('2.9', 'status', { model: 'lab:openstack' }, '/snap/bin/juju'),
+    '/snap/bin/juju status -m lab:openstack --format json',
+  );
+});
