@@ -1,6 +1,9 @@
-import { isCollection, isPair, isScalar, parseAllDocuments, visit } from 'yaml';
+import { isCollection, isPair, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import { InputError } from '../util/errors.js';
 import { MAX_YAML_BYTES, parseYamlDocuments } from '../util/yaml.js';
+
+/** The same alias budget as src/util/yaml.ts: real bundles use a few dozen (`variables:` anchors). */
+const MAX_ALIASES = 100;
 import type { PlainMap } from './merge.js';
 
 function position(text: string, offset: number): string {
@@ -10,10 +13,7 @@ function position(text: string, offset: number): string {
 }
 
 /** The first key that is a list, a map or null: Juju's bundle maps are keyed by strings. */
-function findNonStringKey(text: string): { offset: number; what: string } | undefined {
-  const docs = parseAllDocuments(text);
-  // syntax errors are parseYamlDocuments' to report, with their own positions
-  if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0)) return undefined;
+function findNonStringKey(docs: readonly Document.Parsed[]): { offset: number; what: string } | undefined {
   for (const doc of docs) {
     let found: { offset: number; what: string } | undefined;
     visit(doc, {
@@ -41,6 +41,28 @@ function findNonStringKey(text: string): { offset: number; what: string } | unde
 }
 
 /**
+ * The documents as plain values, parsed once. Anything wrong (syntax, an alias bomb) is handed to the
+ * shared parseYamlDocuments, which throws the project's one wording with source:line:column.
+ */
+function toPlainDocuments(text: string, source: string): unknown[] {
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  if (!Array.isArray(docs)) return [];
+  if (docs.some((doc) => doc.errors.length > 0)) return parseYamlDocuments(text, source);
+  // keys first: converting a collection key to JS would only warn and stringify it
+  const badKey = findNonStringKey(docs);
+  if (badKey) {
+    throw new InputError(
+      `${source}:${position(text, badKey.offset)}: a bundle's keys must be strings, this key is ${badKey.what}; quote it or remove it.`,
+    );
+  }
+  try {
+    return docs.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIASES }));
+  } catch {
+    return parseYamlDocuments(text, source);
+  }
+}
+
+/**
  * Parse a bundle file: the base document and any overlays after `---`. Refuses, with exit 2 and
  * source:line:column where there is one, what Juju could never read: bad YAML, alias bombs, oversized
  * input, a document that is a list or a scalar, keys that are not strings, an empty file.
@@ -52,14 +74,7 @@ export function parseBundleText(text: string, source: string): PlainMap[] {
       `${source}: the bundle is ${Math.round(bytes / 1024)} KiB, over the ${Math.round(MAX_YAML_BYTES / 1024)} KiB limit; is this really a bundle?`,
     );
   }
-  // keys first: converting a collection key to JS would only warn and stringify it
-  const badKey = findNonStringKey(text);
-  if (badKey) {
-    throw new InputError(
-      `${source}:${position(text, badKey.offset)}: a bundle's keys must be strings, this key is ${badKey.what}; quote it or remove it.`,
-    );
-  }
-  const documents = parseYamlDocuments(text, source);
+  const documents = toPlainDocuments(text, source);
   const nonEmpty = documents.filter((doc, index) => !(doc === null && index > 0));
   if (nonEmpty.length === 0 || nonEmpty[0] === null) {
     throw new InputError(

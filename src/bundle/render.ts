@@ -171,6 +171,7 @@ export function labBundle(rendered: Pick<RenderedLab, 'bundle' | 'overlays'>): P
 
 /** The bundle conjure-up deploys: it takes no overlays, so the spell holds base + overlays merged. */
 function mergedBundleText(bundle: string, overlays: RenderedLab['overlays']): string {
+  if (overlays.length === 0) return bundle;
   const merged = labBundle({ bundle, overlays });
   return `# lxdstack: the lab's bundle with its overlays merged, for conjure-up\n${stringify(merged, { lineWidth: 0 })}`;
 }
