@@ -1,3 +1,4 @@
+import { KERNEL_MODULES } from '../bundle/catalog.js';
 import { PROFILES } from '../spec/profiles.js';
 import type { LabSpec } from '../spec/schema.js';
 import { formatIpv4, parseCidr, parseIpv4, type Cidr } from '../spec/net.js';
@@ -89,14 +90,13 @@ export const SYSCTL_MINIMUMS: Readonly<Record<string, number>> = {
   'kernel.keys.maxbytes': 2000000,
 };
 
-/** linux.kernel_modules of the openstack-on-lxd profile (2016 and 2020) and the spell's profile. */
-export const MODEL_PROFILE_MODULES = ['openvswitch', 'nbd', 'ip_tables', 'ip6_tables'] as const;
 /** linux.kernel_modules of the 2016 tutorial's outer container. */
 export const NESTED_HOST_MODULES = ['iptable_nat', 'ip6table_nat', 'ebtables', 'openvswitch'] as const;
 
 /** The modules LXD must load for this lab: at container start it fails when one cannot be loaded. */
 export function requiredKernelModules(spec: LabSpec): string[] {
-  const modules = new Set<string>(MODEL_PROFILE_MODULES);
+  // The model profile's list is the bundle area's (it renders that profile from it).
+  const modules = new Set<string>(KERNEL_MODULES[spec.profile].split(','));
   if (spec.target.kind === 'nested-container') for (const m of NESTED_HOST_MODULES) modules.add(m);
   return [...modules];
 }

@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { release } from 'node:os';
 import { errorMessage } from '../util/errors.js';
 import type { LabSpec } from '../spec/schema.js';
-import type { LxdClient } from './client.js';
+import { createLxdClient, type LxdClient } from './client.js';
 import type { HostFacts, SmokeFact, ToolFact } from './checks.js';
 import { SYSCTL_MINIMUMS } from './checks.js';
 import { removeInstance, waitForIpv4 } from './instances.js';
@@ -329,6 +329,9 @@ export async function probeContainerSmoke(
       error: errorMessage(error),
     };
   } finally {
-    if (created) await removeInstance(client, name).catch(() => undefined);
+    // A client of its own: the run's client refuses every call once Ctrl-C aborted it, and the
+    // throwaway container must go even then.
+    if (created)
+      await removeInstance(createLxdClient({ socketPath: client.socketPath }), name).catch(() => undefined);
   }
 }

@@ -245,6 +245,7 @@ test("kernel modules LXD cannot load fail; the nested layout adds the tutorial's
     'nbd',
     'ip_tables',
     'ip6_tables',
+    'netlink_diag',
     'iptable_nat',
     'ip6table_nat',
     'ebtables',
