@@ -751,6 +751,16 @@ export class OpenStackClient {
     ).data.floatingip;
   }
 
+  async listFloatingIps(filter: { floatingNetworkId?: string } = {}): Promise<FloatingIp[]> {
+    return (
+      await this.call<{ floatingips: FloatingIp[] }>(
+        'network',
+        'GET',
+        `/v2.0/floatingips${query({ floating_network_id: filter.floatingNetworkId })}`,
+      )
+    ).data.floatingips;
+  }
+
   async deleteFloatingIp(id: string): Promise<void> {
     await this.call('network', 'DELETE', `/v2.0/floatingips/${encodeURIComponent(id)}`, { accept: [404] });
   }

@@ -76,8 +76,10 @@ export function describeApiError(
   body: string,
 ): string {
   const said = errorBodyMessage(body);
-  const hint =
-    STATUS_HINTS[status] ?? (status >= 500 ? 'the service failed; read its log' : 'check the request');
+  const quota = /quota exceeded|over ?limit/i.test(said);
+  const hint = quota
+    ? 'a quota was reached; raise the quota or free resources'
+    : (STATUS_HINTS[status] ?? (status >= 500 ? 'the service failed; read its log' : 'check the request'));
   const what = `${service} ${method} ${path} failed with HTTP ${status}`;
   return said ? `${what}: ${said.replace(/\.$/, '')}; ${hint}.` : `${what}; ${hint}.`;
 }

@@ -46,6 +46,16 @@ test('an API error becomes one sentence with what to do', (t) => {
     'compute GET /v2.1/flavors/m9 failed with HTTP 404: Flavor m9 could not be found; it does not exist (any more).',
   );
   t.regex(
+    describeApiError(
+      'compute',
+      'POST',
+      '/v2.1/servers',
+      403,
+      '{"forbidden": {"code": 403, "message": "Quota exceeded for ram: Requested 9, but already used 0 of 5 ram"}}',
+    ),
+    /Quota exceeded for ram: Requested 9, but already used 0 of 5 ram; a quota was reached; raise the quota or free resources\.$/,
+  );
+  t.regex(
     describeApiError('image', 'PUT', '/v2/images/x/file', 502, ''),
     /HTTP 502; the service failed; read its log\.$/,
   );
