@@ -120,7 +120,8 @@ function verifyCharm(name: string, app: PlainMap, ctx: Context): void {
   }
   if (charm.startsWith('.') || charm.startsWith('/')) {
     if (ctx.pathExists) {
-      const path = posix.normalize(posix.join(ctx.bundleDir ?? '.', charm));
+      // relative to the bundle's folder; an absolute path stands as it is (both cleaned, as Go does)
+      const path = posix.normalize(charm.startsWith('/') ? charm : posix.join(ctx.bundleDir ?? '.', charm));
       if (!ctx.pathExists(path))
         ctx.errors.push(`charm path in application ${q(name)} does not exist: ${path}`);
     }

@@ -415,3 +415,25 @@ test('the cs: charms themselves are refused by Juju 3 once the bundle uses appli
   );
   t.is(result.errors.filter((e) => e.includes('schema "cs" not valid')).length, 15);
 });
+
+test('image-id is allowed in a Juju 3 overlay, not in the base', (t) => {
+  const base = 'applications:\n  a:\n    charm: ch:mysql\n';
+  t.deepEqual(check(base, '3', ['applications:\n  a:\n    constraints: image-id=ubuntu-bf2\n']), {
+    valid: true,
+    errors: [],
+  });
+});
+
+test('local charm paths are checked against the bundle folder when the caller lets us look', (t) => {
+  const [base] = parseBundleText(
+    'applications:\n  a:\n    charm: ./charms/./foo\n  b:\n    charm: /srv/bar\n',
+    'b',
+  );
+  const seen: string[] = [];
+  const result = validateBundle(
+    { base },
+    { juju: '3', bundleDir: '/work/lab', pathExists: (path) => (seen.push(path), path === '/srv/bar') },
+  );
+  t.deepEqual(seen, ['/work/lab/charms/foo', '/srv/bar']);
+  t.deepEqual(result.errors, ['charm path in application "a" does not exist: /work/lab/charms/foo']);
+});
