@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { assessReadiness, waitForReady, type WaitOptions } from '../../src/juju/readiness.js';
 import { parseStatus } from '../../src/juju/status.js';
-import { TimeoutError } from '../../src/util/errors.js';
+import { createJujuClient } from '../../src/juju/client.js';
+import { InterruptedError, TimeoutError } from '../../src/util/errors.js';
 import { FIXTURES, simLab } from './sim-lab.js';
 
 const quick: WaitOptions = {
@@ -167,9 +168,18 @@ test('fault: a hanging juju call times out and its whole process group is killed
   const lab = await simLab({ faults: { hang: [{ command: 'status' }] }, timeouts: { status: 5000 } });
   const error = await t.throwsAsync(lab.client.status(lab.model), { instanceOf: TimeoutError });
   t.regex(error.message, /juju status -m lab:openstack --format json` did not finish within 5 s/);
-  const pidFile = (await readdir(lab.dir)).find((f) => f.startsWith('hang-'));
-  t.truthy(pidFile, 'the hanging simulator recorded its pids');
-  const pids = (await readFile(join(lab.dir, pidFile!), 'utf8')).trim().split(' ').map(Number);
+  const pids = await hangPids(lab.dir);
+  for (const pid of pids) t.false(await stillRunning(pid), `process ${pid} was left behind`);
+});
+
+test('Ctrl-C during a hanging juju call interrupts it and kills its process group', async (t) => {
+  const lab = await simLab({ faults: { hang: [{ command: 'status' }] } });
+  const controller = new AbortController();
+  const client = createJujuClient({ env: lab.env, signal: controller.signal });
+  const waiting = waitForReady(client, lab.model, quick);
+  const pids = await hangPids(lab.dir);
+  controller.abort();
+  await t.throwsAsync(waiting, { instanceOf: InterruptedError });
   for (const pid of pids) t.false(await stillRunning(pid), `process ${pid} was left behind`);
 });
 
@@ -189,4 +199,15 @@ async function stillRunning(pid: number): Promise<boolean> {
     await sleep(100);
   }
   return true;
+}
+
+/** The pids (simulator and its child) a hanging simulated command recorded, once fully written. */
+async function hangPids(dir: string): Promise<number[]> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const file = (await readdir(dir)).find((f) => f.startsWith('hang-'));
+    const text = file ? await readFile(join(dir, file), 'utf8') : '';
+    if (/^\d+ \d+\n$/.test(text)) return text.trim().split(' ').map(Number);
+    await sleep(50);
+  }
+  throw new Error('the hanging simulator never recorded its pids');
 }
