@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createOpenStackClient, type OpenStackClient } from '../openstack/client.js';
-import { configureCloud, removeCloudResources, type ImageSource } from '../openstack/configure.js';
-import { credentialsFromEnv } from '../openstack/credentials.js';
-import { REPORT_FORMATS, renderTextReport, writeReports } from '../smoke/report.js';
-import { runSmokeSuite } from '../smoke/suite.js';
+import type { OpenStackClient } from '../openstack/client.js';
+import type { ImageSource } from '../openstack/configure.js';
 import { PROFILES } from '../spec/profiles.js';
 import type { LabSpec } from '../spec/schema.js';
 import { JobError } from '../util/errors.js';
@@ -34,7 +31,11 @@ export function cloudPort(input: {
   const { spec, env } = input;
   const hasEndpoint = Boolean(env.OS_AUTH_URL);
   let client: Promise<OpenStackClient> | undefined;
-  const connect = () => (client ??= createOpenStackClient(credentialsFromEnv(env)));
+  // The OpenStack and smoke modules load when first needed, not for `lxdstack plan`.
+  const connect = () =>
+    (client ??= Promise.all([import('../openstack/client.js'), import('../openstack/credentials.js')]).then(
+      ([{ createOpenStackClient }, { credentialsFromEnv }]) => createOpenStackClient(credentialsFromEnv(env)),
+    ));
   const noEndpoint = `${input.simulated ? 'SIMULATION: ' : ''}no OpenStack endpoint is configured (source a novarc, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME)`;
 
   return {
@@ -52,6 +53,7 @@ export function cloudPort(input: {
           `the SSH public key ${spec.sshPublicKey} (sshPublicKey in the lab answers) cannot be read; create one with \`ssh-keygen\` or point sshPublicKey at yours.`,
         );
       });
+      const { configureCloud } = await import('../openstack/configure.js');
       const report = await configureCloud(await connect(), spec, {
         ledger,
         image,
@@ -66,10 +68,15 @@ export function cloudPort(input: {
           `the lab recorded OpenStack resources but ${noEndpoint.replace(/^SIMULATION: /, '')}; set them and run teardown again.`,
         );
       }
+      const { removeCloudResources } = await import('../openstack/configure.js');
       return (await removeCloudResources(await connect(), ledger)).removed;
     },
     verify: async ({ jujuChecks }): Promise<SmokeOutcome> => {
       const facts = PROFILES[spec.profile];
+      const [{ runSmokeSuite }, { REPORT_FORMATS, renderTextReport, writeReports }] = await Promise.all([
+        import('../smoke/suite.js'),
+        import('../smoke/report.js'),
+      ]);
       const report = await runSmokeSuite({
         suite: 'full',
         ...(hasEndpoint ? { client: await connect() } : {}),

@@ -1,12 +1,8 @@
-import type { JujuFlavour } from '../juju/argv.js';
-import {
-  createJujuClient,
-  describeJujuCommand,
-  type JujuClient,
-  type JujuClientOptions,
-} from '../juju/client.js';
+import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
+import type { JujuClient, JujuClientOptions } from '../juju/client.js';
 import { assessReadiness, waitForReady, type ReadyResult } from '../juju/readiness.js';
 import { InterruptedError, JobError, formatDuration } from '../util/errors.js';
+import { describeCommand } from '../util/run.js';
 import { compareUnitNames, digestStatus, type StatusDigest } from '../juju/status.js';
 import type { JujuPort, WaitProgress } from './ports.js';
 
@@ -119,35 +115,39 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     env: options.env,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  let shared: JujuClient | undefined;
-  const client = () => (shared ??= createJujuClient(clientOptions));
+  // The client module (and execa with it) loads on the first juju call, not for describing commands.
+  const newClient = async (extra: Partial<JujuClientOptions> = {}) =>
+    (await import('../juju/client.js')).createJujuClient({ ...clientOptions, ...extra });
+  let shared: Promise<JujuClient> | undefined;
+  const client = () => (shared ??= newClient());
   const status = async (controller: string, model: string) => {
     options.onStatusCall?.();
-    return client().status(qualified(controller, model));
+    return (await client()).status(qualified(controller, model));
   };
-  const describe = <Op extends Parameters<typeof describeJujuCommand>[1]>(
-    op: Op,
-    params: Parameters<typeof describeJujuCommand<Op>>[2],
-  ) => describeJujuCommand(options.flavour, op, params);
+  const describe = <Op extends JujuOp>(op: Op, params: JujuOps[Op]) =>
+    describeCommand('juju', jujuArgv(options.flavour, op, params));
 
   return {
-    flavour: async () => (await client().version()).flavour,
+    flavour: async () => (await (await client()).version()).flavour,
     controllerHealth: async (controller) => {
-      const { controllers } = await client().controllers();
+      const juju = await client();
+      const { controllers } = await juju.controllers();
       if (!controllers.some((c) => c.name === controller)) return 'absent';
       try {
-        await client().models(controller);
+        await juju.models(controller);
         return 'healthy';
       } catch {
         return 'unreachable';
       }
     },
-    bootstrap: async ({ cloud, controller, config }) => client().bootstrap({ cloud, controller, config }),
+    bootstrap: async ({ cloud, controller, config }) =>
+      (await client()).bootstrap({ cloud, controller, config }),
     modelExists: async (controller, model) =>
-      (await client().models(controller)).models.some((m) => m.shortName === model),
-    addModel: async ({ controller, model, config }) => client().addModel({ controller, model, config }),
+      (await (await client()).models(controller)).models.some((m) => m.shortName === model),
+    addModel: async ({ controller, model, config }) =>
+      (await client()).addModel({ controller, model, config }),
     deployBundle: async ({ controller, model, bundlePath, overlays }) => {
-      await client().deploy({ model: qualified(controller, model), bundlePath, overlays });
+      await (await client()).deploy({ model: qualified(controller, model), bundlePath, overlays });
     },
     applications: async (controller, model) => Object.keys((await status(controller, model)).applications),
     isReady: async (controller, model, unitless) => {
@@ -162,11 +162,12 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       );
     },
     waitForReady: async ({ controller, model, timeoutMs, unitless, onProgress }) => {
+      const juju = await client();
       const counting: JujuClient = {
-        ...client(),
+        ...juju,
         status: async (name: string) => {
           options.onStatusCall?.();
-          return client().status(name);
+          return juju.status(name);
         },
       };
       const result = await waitForReady(counting, qualified(controller, model), {
@@ -189,7 +190,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     },
     statusJson: async (controller, model) => `${JSON.stringify(await status(controller, model), null, 2)}\n`,
     debugLog: async (controller, model, lines) =>
-      `${(await client().debugLog({ model: qualified(controller, model), lines })).join('\n')}\n`,
+      `${(await (await client()).debugLog({ model: qualified(controller, model), lines })).join('\n')}\n`,
     unitCount: async (controller, model, application) => {
       const current = await status(controller, model);
       return (current.applications[application]?.units ?? [])
@@ -197,18 +198,18 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
         .sort(compareUnitNames);
     },
     addUnits: async ({ controller, model, application, count }) =>
-      client().addUnit({ model: qualified(controller, model), application, count }),
+      (await client()).addUnit({ model: qualified(controller, model), application, count }),
     removeUnits: async ({ controller, model, units }) =>
-      client().removeUnit({ model: qualified(controller, model), units }),
+      (await client()).removeUnit({ model: qualified(controller, model), units }),
     destroyModel: async ({ controller, model, force, timeoutMs }) => {
-      const bounded = createJujuClient({ ...clientOptions, timeouts: { destroy: timeoutMs } });
+      const bounded = await newClient({ timeouts: { destroy: timeoutMs } });
       await bounded.destroyModel({
         model: qualified(controller, model),
         ...(force ? { force: true, noWait: true } : {}),
       });
     },
     destroyController: async ({ controller, force, timeoutMs }) => {
-      const bounded = createJujuClient({ ...clientOptions, timeouts: { destroy: timeoutMs } });
+      const bounded = await newClient({ timeouts: { destroy: timeoutMs } });
       if (force) await bounded.killController({ controller });
       else await bounded.destroyController({ controller, destroyAllModels: true });
     },

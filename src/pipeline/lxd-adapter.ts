@@ -1,14 +1,6 @@
 import type { LxdClient } from '../lxd/client.js';
-import { runDoctorChecks } from '../lxd/doctor.js';
 import { lxcEquivalent } from '../lxd/lxc.js';
-import { prepareLxd, type ModelProfile } from '../lxd/prepare.js';
-import {
-  lxdInventory,
-  lxdLeftovers,
-  modelProfileName,
-  removeLabLxdResources,
-  removeModelLeftovers,
-} from '../lxd/teardown.js';
+import type { ModelProfile } from '../lxd/prepare.js';
 import { instanceIdOf } from '../sim/lifecycle.js';
 import { readSimState, updateSimState } from '../sim/state.js';
 import type { LabSpec } from '../spec/schema.js';
@@ -19,7 +11,13 @@ import type { LxdPort, PreflightCheck } from './ports.js';
 
 // The LXD port: on a real lab, src/lxd's doctor, host preparation and teardown over the REST client; on
 // a simulated lab, the host is only measured (information, never a refusal) and every LXD object the
-// lab would create lives in the simulator's state.
+// lab would create lives in the simulator's state. src/lxd's modules load on first use, so that
+// `lxdstack plan` (which only describes the steps) starts fast.
+
+/** The model's LXD profile, as Juju names it. */
+export function modelProfileName(model: string): string {
+  return `juju-${model}`;
+}
 
 export function parseModelProfile(yamlText: string): ModelProfile {
   const parsed = parseYaml(yamlText, 'lxd-profile.yaml') as Partial<ModelProfile> | null;
@@ -32,13 +30,13 @@ export function parseModelProfile(yamlText: string): ModelProfile {
 
 async function measureHost(
   spec: LabSpec,
-  client: () => LxdClient,
+  client: () => Promise<LxdClient>,
   simulated: boolean,
   env: NodeJS.ProcessEnv,
 ): Promise<PreflightCheck[]> {
   let lxd: LxdClient;
   try {
-    lxd = client();
+    lxd = await client();
   } catch (error) {
     return [
       {
@@ -50,6 +48,7 @@ async function measureHost(
       },
     ];
   }
+  const { runDoctorChecks } = await import('../lxd/doctor.js');
   const results = await runDoctorChecks(
     { spec, juju: simulated ? 'optional' : 'needed', containerSmoke: false, env },
     { client: lxd },
@@ -66,14 +65,16 @@ async function measureHost(
 export function realLxdPort(input: {
   spec: LabSpec;
   profileYaml: () => Promise<string>;
-  client: () => LxdClient;
+  client: () => Promise<LxdClient>;
   env: NodeJS.ProcessEnv;
 }): LxdPort {
   const { spec } = input;
   const profileName = modelProfileName(spec.model);
+  const teardown = () => import('../lxd/teardown.js');
   const prepare = async (ledger: Ledger) => {
+    const { prepareLxd } = await import('../lxd/prepare.js');
     const report = await prepareLxd(spec, {
-      client: input.client(),
+      client: await input.client(),
       ledger,
       profileName,
       profile: parseModelProfile(await input.profileYaml()),
@@ -94,10 +95,11 @@ export function realLxdPort(input: {
     applyModelProfile: async (ledger) =>
       (await prepare(ledger)).filter((n) => n.startsWith('profile') || n.startsWith('LXD')),
     removeLabResources: async (ledger) =>
-      (await removeLabLxdResources(ledger, input.client())).map((s) => s.command),
-    removeModelLeftovers: (model) => removeModelLeftovers(input.client(), model),
-    leftovers: (ledger, model) => lxdLeftovers(ledger, input.client(), model),
-    inventory: () => lxdInventory(input.client()),
+      (await (await teardown()).removeLabLxdResources(ledger, await input.client())).map((s) => s.command),
+    removeModelLeftovers: async (model) =>
+      (await teardown()).removeModelLeftovers(await input.client(), model),
+    leftovers: async (ledger, model) => (await teardown()).lxdLeftovers(ledger, await input.client(), model),
+    inventory: async () => (await teardown()).lxdInventory(await input.client()),
     describe: {
       prepare: () => [
         lxcEquivalent.storageCreate(spec.lxd.storagePool, spec.lxd.storageDriver) + '  (only if missing)',
@@ -127,7 +129,7 @@ export async function simulatorOrphans(simDir: string, model: string): Promise<s
 export function simulatedLxdPort(input: {
   spec: LabSpec;
   simDir: string;
-  client: () => LxdClient;
+  client: () => Promise<LxdClient>;
   env: NodeJS.ProcessEnv;
 }): LxdPort {
   const { spec, simDir } = input;

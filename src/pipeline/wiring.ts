@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLxdClient, type LxdClient } from '../lxd/client.js';
+import type { LxdClient } from '../lxd/client.js';
 import { simulatorEnv } from '../sim/env.js';
 import { PROFILES } from '../spec/profiles.js';
 import { cloudPort } from './cloud-adapter.js';
@@ -44,9 +44,11 @@ export function createLabPorts(input: WiringInput): LabPorts {
   const { session } = input;
   const { spec } = session;
   const env = labEnv(session, input.env);
-  let lxd: LxdClient | undefined;
+  let lxd: Promise<LxdClient> | undefined;
   const lxdClient = () =>
-    (lxd ??= createLxdClient({ env: input.env, ...(input.signal ? { signal: input.signal } : {}) }));
+    (lxd ??= import('../lxd/client.js').then(({ createLxdClient }) =>
+      createLxdClient({ env: input.env, ...(input.signal ? { signal: input.signal } : {}) }),
+    ));
   const flavour = PROFILES[spec.profile].juju;
   return {
     juju: jujuPort({
@@ -57,7 +59,7 @@ export function createLabPorts(input: WiringInput): LabPorts {
       ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
     }),
     lxd: session.simulated
-      ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env: input.env })
+      ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env })
       : realLxdPort({
           spec,
           client: lxdClient,
