@@ -111,10 +111,12 @@ function platformOf(app: PlainMap, charmSeries: string | undefined, f: Flavour):
   return fromSeries(series) || f.defaultBase || fromSeries(f.defaultSeries);
 }
 
+/** The charm's name and where Juju says it comes from (Juju 3 cannot parse `cs:`, so it prints it whole). */
 function storeLocation(charm: string, juju: JujuFlavour): { name: string; location: string } {
   const url = parseCharmUrl(charm, juju);
-  if (typeof url === 'string' || url.schema === 'cs') return { name: charm, location: '' };
-  return { name: url.name, location: url.schema === 'ch' ? ' from charm-hub' : ' from local' };
+  if (typeof url === 'string') return { name: charm, location: '' };
+  const where = { ch: 'charm-hub', cs: 'charm-store', local: 'local' }[url.schema];
+  return { name: url.name, location: ` from ${where}` };
 }
 
 function exposeDescriptions(app: string, endpoints: unknown): string[] {
@@ -173,8 +175,6 @@ function handleApplications(
       const change = cs.add({
         requires: [],
         describe: () => {
-          if (f.juju === '2.9' && location === '')
-            return [`upload charm ${charm}${platform ? ` for series ${platform}` : ''}`];
           const on = platform ? (f.juju === '3' ? ` for base ${platform}` : ` for series ${platform}`) : '';
           const source =
             revision >= 0 ? ` with revision ${revision}` : channel ? ` from channel ${channel}` : '';
@@ -189,8 +189,6 @@ function handleApplications(
     const deploy = cs.add({
       requires: [charmChanges.get(key)!],
       describe: () => {
-        if (f.juju === '2.9' && location === '')
-          return [`deploy application ${name}${platform ? ` on ${platform}` : ''} using ${charm}`];
         const unitInfo = units > 0 ? ` with ${units} unit${units > 1 ? 's' : ''}` : '';
         const using = charmName !== name ? ` using ${charmName}` : '';
         return [

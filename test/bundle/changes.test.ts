@@ -68,10 +68,11 @@ test('the modern lab: every application, relation and unit, with Charmhub bases 
   t.is(changes.at(-1), 'add unit vault/0 to new machine 20');
 });
 
-test('the 2016 tutorial under Juju 2.9: cs: charms uploaded for the bundle series', (t) => {
+test('the 2016 tutorial under Juju 2.9: charm-store charms for the bundle series, in 2.9 words', (t) => {
   const changes = bundleChanges(labBundle(renderGoldenLab('tutorial-2016')), { juju: '2.9' });
-  t.is(changes[0], 'upload charm cs:xenial/ceph-mon for series xenial');
-  t.is(changes[1], 'deploy application ceph-mon on xenial using cs:xenial/ceph-mon');
+  t.is(changes[0], 'upload charm ceph-mon from charm-store for series xenial');
+  t.is(changes[1], 'deploy application ceph-mon from charm-store on xenial');
+  t.true(changes.includes('deploy application mysql from charm-store on xenial using percona-cluster'));
   t.true(changes.includes('add relation nova-compute:lxd - lxd:lxd'));
   t.false(
     changes.some((c) => c.startsWith('add unit lxd/')),
@@ -81,4 +82,25 @@ test('the 2016 tutorial under Juju 2.9: cs: charms uploaded for the bundle serie
 
 test('natural order puts 2 before 10, as Juju sorts names', (t) => {
   t.deepEqual(['app10', 'app2', 'app1', 'b', 'a'].sort(naturalCompare), ['a', 'app1', 'app2', 'app10', 'b']);
+});
+
+test("Juju 2.9's own wording for charm-store charms (its changes_test TestAppsWithSeriesAndArchConstraints)", (t) => {
+  const bundle = parseBundleText(
+    [
+      'applications:',
+      '  django-1: {charm: cs:django-4, constraints: arch=amd64 cpu-cores=4 cpu-power=42, series: bionic}',
+      '  django-2: {charm: cs:django-4, constraints: arch=s390x cpu-cores=4 cpu-power=42, series: bionic}',
+      '  django-3: {charm: cs:django-4, constraints: arch=s390x cpu-cores=4 cpu-power=42, series: focal}',
+      '',
+    ].join('\n'),
+    'b',
+  )[0];
+  t.deepEqual(bundleChanges(bundle, { juju: '2.9' }), [
+    'upload charm django from charm-store for series bionic with architecture=amd64',
+    'deploy application django-1 from charm-store on bionic using django',
+    'upload charm django from charm-store for series bionic with architecture=s390x',
+    'deploy application django-2 from charm-store on bionic using django',
+    'upload charm django from charm-store for series focal with architecture=s390x',
+    'deploy application django-3 from charm-store on focal using django',
+  ]);
 });
