@@ -18,7 +18,7 @@ import { execInInstance, removeInstance, waitForIpv4 } from '../../src/lxd/insta
 import { addDashboardProxy, createNestedHost, nestedHostLayout } from '../../src/lxd/nested.js';
 import { prepareLxd, type ModelProfile } from '../../src/lxd/prepare.js';
 import { probeSysctl } from '../../src/lxd/probes.js';
-import { removeLabLxdResources } from '../../src/lxd/teardown.js';
+import { lxdLeftovers, removeLabLxdResources, removeModelLeftovers } from '../../src/lxd/teardown.js';
 import { runCli } from '../helpers/cli.js';
 
 // Every check and fix against the real LXD that scripts/lxd-up.sh starts (the CLI test needs `npm run build`). Only resources named with
@@ -327,5 +327,63 @@ test.serial(
     t.not((await client.getNetwork(bridge))?.config['ipv6.address'], 'none');
     t.is((await client.getNetwork(bridge))?.config['ipv4.nat'], 'false');
     t.deepEqual(await probeSysctl(), sysctlBefore, 'every sysctl is back to its value before --fix');
+  },
+);
+
+test.serial(
+  'prepare on a missing pool creates a dir pool, records it, and teardown removes it',
+  async (t) => {
+    const pool = `${prefix}-prep`;
+    const profileName = `${prefix}-prep`;
+    t.teardown(() => cleanup(() => client.deleteProfile(profileName)));
+    t.teardown(() => cleanup(() => client.deleteStoragePool(pool)));
+    const ledger = await openLedger();
+    const profile: ModelProfile = {
+      config: { 'security.nesting': 'true' },
+      devices: { root: { type: 'disk', path: '/', pool } },
+    };
+    const report = await prepareLxd(testSpec({ storagePool: pool }), {
+      client,
+      ledger,
+      profileName,
+      profile,
+    });
+    t.deepEqual(
+      [report.pool, report.commands[0]],
+      [{ name: pool, driver: 'dir', created: true }, `lxc storage create ${pool} dir`],
+    );
+    t.is((await client.getStoragePool(pool))?.driver, 'dir');
+    t.deepEqual(report.profile.dropped, []);
+    await removeLabLxdResources(ledger, client);
+    t.is(
+      await client.getProfile(profileName),
+      undefined,
+      'the profile goes first, so the pool it used can go',
+    );
+    t.is(await client.getStoragePool(pool), undefined);
+  },
+);
+
+test.serial(
+  "after a forced destroy-model, the model's leftover instances and profiles are removed",
+  async (t) => {
+    const model = `lxdst-${run}`;
+    const profile = `juju-${model}`;
+    const instance = `${prefix}-m0`;
+    t.teardown(() => cleanup(() => removeInstance(client, instance)));
+    t.teardown(() => cleanup(() => client.deleteProfile(profile)));
+    await client.createProfile({ name: profile, config: {}, devices: {} });
+    await client.createInstance({
+      name: instance,
+      source: { type: 'image', alias: 'busybox' },
+      profiles: ['default', profile],
+    });
+    const ledger = await openLedger();
+    t.is((await lxdLeftovers(ledger, client, model)).length, 2);
+    t.deepEqual(await removeModelLeftovers(client, model), [
+      `lxc delete --force ${instance}`,
+      `lxc profile delete ${profile}`,
+    ]);
+    t.deepEqual(await lxdLeftovers(ledger, client, model), []);
   },
 );
