@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,4 +113,24 @@ test('dry run reads only and lists the commands it would run', async (t) => {
   t.is(report.commands.length, 4);
   t.deepEqual(lxd.calls, []);
   t.deepEqual(ledger.liveResources(), []);
+});
+
+test('compareProfile: a profile read back as sent has no differences; any key removed is reported as dropped', (t) => {
+  const key = fc.stringMatching(/^[a-z][a-z.]{0,12}$/);
+  const value = fc.string({ maxLength: 8 });
+  fc.assert(
+    fc.property(
+      fc.dictionary(key, value, { minKeys: 1 }),
+      fc.dictionary(key, fc.dictionary(key, value), { maxKeys: 3 }),
+      (config, devices) => {
+        const intended = { config, devices };
+        if (JSON.stringify(compareProfile(intended, intended)) !== '{"dropped":[],"changed":[]}')
+          return false;
+        const [first] = Object.keys(config);
+        const { [first as string]: _gone, ...rest } = config;
+        return compareProfile(intended, { config: rest, devices }).dropped.includes(`config.${first}`);
+      },
+    ),
+  );
+  t.pass();
 });
