@@ -144,7 +144,7 @@ do_down() {
 
 do_status() {
   if daemon_ok; then
-    lxc query /1.0 | grep -E '"server_version"|"storage"|"server_pid"' | tr -d ' ,'
+    lxc query /1.0 | grep -oE '"(server_version|server_pid|storage)": ?("[^"]*"|[0-9]+)' | tr -d '"' | tr '\n' ' '; echo
     lxc list; lxc image list
   else
     echo "lxd not running"; return 1
