@@ -184,11 +184,15 @@ export function blockingReasons(status: JujuStatus, rules: ReadinessRules): stri
 /** Where to look when nothing moves, from the known stuck patterns. */
 export function stallHint(status: JujuStatus, stalledMs: number): string {
   const minutes = Math.max(1, Math.round(stalledMs / 60_000));
-  const noAddress = Object.values(status.machines).filter(
+  const unstarted = Object.values(status.machines).filter(
     (m) => m.agent.current !== 'started' && m.dnsName === undefined && m.addresses.length === 0,
   );
+  const noAddress = unstarted.filter((m) => m.instance.current === 'running');
   if (noAddress.length > 0) {
-    return `Machine(s) ${noAddress.map((m) => m.id).join(', ')} never got an address: check the LXD bridge and its DHCP (\`lxc network show lxdbr0\`, \`lxc list\` shows no IPv4), and that dnsmasq runs.`;
+    return `Machine(s) ${noAddress.map((m) => m.id).join(', ')} run but never got an address: check the LXD bridge and its DHCP (\`lxc network show lxdbr0\`, \`lxc list\` shows no IPv4), and that dnsmasq runs.`;
+  }
+  if (unstarted.length > 0) {
+    return `Machine(s) ${unstarted.map((m) => m.id).join(', ')} were never created: check \`lxc list\`, the storage pool (\`lxc storage info\`) and image downloads (\`lxc image list\`, the proxy settings).`;
   }
   const waitingForMachine = Object.values(status.units).filter(
     (u) => u.workload.message === 'waiting for machine',
