@@ -152,3 +152,39 @@ export function numUnits(app: PlainMap): number {
 export function placementList(app: PlainMap): string[] {
   return Array.isArray(app.to) ? app.to.map((p) => String(p)) : [];
 }
+
+/** Fields a flavour's decoder does not know: `base`/`default-base` are Juju 3's, `services` is 2.9's. */
+function knownFields(
+  fields: Record<string, FieldType>,
+  juju: JujuFlavour,
+  extra: string[] = [],
+): Set<string> {
+  const names = Object.keys(fields).filter((f) => juju === '3' || (f !== 'base' && f !== 'default-base'));
+  return new Set([...names, ...extra]);
+}
+
+/**
+ * What Juju's strict decoder reports for document n and then ignores (`juju deploy --dry-run` prints them
+ * as "These fields ... will be ignored during deployment"): unknown top-level, application and machine keys.
+ */
+export function unknownFieldWarnings(doc: PlainMap, index: number, juju: JujuFlavour): string[] {
+  const warnings: string[] = [];
+  const note = (field: string, where: string) =>
+    warnings.push(`unmarshal document ${index}: field ${field} not found in ${where}`);
+  const top = knownFields(TOP_FIELDS, juju, juju === '2.9' ? ['services'] : []);
+  for (const key of Object.keys(doc)) if (!top.has(key)) note(key, 'bundle');
+  const appFields = knownFields(APPLICATION_FIELDS, juju);
+  const { applications } = bundleApplications(doc, juju);
+  for (const [name, app] of Object.entries(applications)) {
+    if (!isMap(app)) continue;
+    for (const key of Object.keys(app))
+      if (!appFields.has(key)) note(key, `applications (application ${JSON.stringify(name)})`);
+  }
+  const machineFields = knownFields(MACHINE_FIELDS, juju);
+  for (const [id, machine] of Object.entries(isMap(doc.machines) ? doc.machines : {})) {
+    if (!isMap(machine)) continue;
+    for (const key of Object.keys(machine))
+      if (!machineFields.has(key)) note(key, `machines (machine ${JSON.stringify(id)})`);
+  }
+  return warnings;
+}

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseBundleText } from '../bundle/parse.js';
+import { unknownFieldWarnings } from '../bundle/shape.js';
 import { validateBundle } from '../bundle/validate.js';
+import { isMap } from '../bundle/merge.js';
 import { readYamlText } from '../util/yaml.js';
 import { writeLine, type CommandContext } from './context.js';
 
@@ -34,6 +36,14 @@ export async function runBundleValidate(
     { base, overlays: [...inline, ...overlays] },
     { juju: options.juju, bundleDir: dirname(bundle.path), pathExists: existsSync },
   );
+  // Juju ignores unknown fields (a typo such as num-units deploys nothing): say so, on stderr only
+  const documents = [base, ...inline, ...overlays];
+  for (const [index, doc] of documents.entries()) {
+    if (!isMap(doc)) continue;
+    for (const warning of unknownFieldWarnings(doc, index, options.juju)) {
+      writeLine(ctx.stderr, `warning: ${warning}; Juju ignores it`);
+    }
+  }
   if (options.json) {
     writeLine(ctx.stdout, JSON.stringify({ valid: result.valid, errors: result.errors }));
   } else if (result.valid) {

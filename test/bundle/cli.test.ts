@@ -99,3 +99,17 @@ test('graph without lab.yaml says how to make one, exit 2', async (t) => {
   t.is(result.exitCode, 2);
   t.regex(result.stderr, /lxdstack init/);
 });
+
+test('bundle validate warns on stderr about fields Juju would ignore, and still says ok', async (t) => {
+  const typo = await tempFile(
+    'typo.yaml',
+    'applications:\n  mysql:\n    charm: ch:mysql\n    num-units: 3\n',
+  );
+  const result = await runCli(['bundle', 'validate', typo]);
+  t.is(result.stdout, 'ok');
+  t.is(
+    result.stderr,
+    'warning: unmarshal document 0: field num-units not found in applications (application "mysql"); Juju ignores it',
+  );
+  t.is(result.exitCode, 0);
+});

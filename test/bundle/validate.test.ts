@@ -437,3 +437,24 @@ test('local charm paths are checked against the bundle folder when the caller le
   t.deepEqual(seen, ['/work/lab/charms/foo', '/srv/bar']);
   t.deepEqual(result.errors, ['charm path in application "a" does not exist: /work/lab/charms/foo']);
 });
+
+test('unknown fields are warnings, as Juju ignores them: per flavour', async (t) => {
+  const { unknownFieldWarnings } = await import('../../src/bundle/shape.js');
+  const [doc] = parseBundleText(
+    'variables:\n  x: &x 1\ndefault-base: ubuntu@22.04\nservices: {}\napplications:\n  mysql:\n    charm: ch:mysql\n    num-units: 3\n    base: ubuntu@22.04\nmachines:\n  "0":\n    zone: a\n',
+    'b',
+  );
+  t.deepEqual(unknownFieldWarnings(doc!, 0, '3'), [
+    'unmarshal document 0: field variables not found in bundle',
+    'unmarshal document 0: field services not found in bundle',
+    'unmarshal document 0: field num-units not found in applications (application "mysql")',
+    'unmarshal document 0: field zone not found in machines (machine "0")',
+  ]);
+  t.deepEqual(unknownFieldWarnings(doc!, 0, '2.9'), [
+    'unmarshal document 0: field variables not found in bundle',
+    'unmarshal document 0: field default-base not found in bundle',
+    'unmarshal document 0: field num-units not found in applications (application "mysql")',
+    'unmarshal document 0: field base not found in applications (application "mysql")',
+    'unmarshal document 0: field zone not found in machines (machine "0")',
+  ]);
+});
