@@ -458,3 +458,69 @@ test('unknown fields are warnings, as Juju ignores them: per flavour', async (t)
     'unmarshal document 0: field zone not found in machines (machine "0")',
   ]);
 });
+
+test('any input at all gets a verdict, never an exception (property)', async (t) => {
+  const fc = (await import('fast-check')).default;
+  const { bundleTopology } = await import('../../src/bundle/graph.js');
+  const { bundleChanges } = await import('../../src/bundle/changes.js');
+  const application = fc.record(
+    {
+      charm: fc.oneof(
+        fc.constantFrom('ch:mysql', 'cs:xenial/mysql', 'mysql-1', './local', ''),
+        fc.anything(),
+      ),
+      num_units: fc.oneof(fc.integer({ min: -2, max: 4 }), fc.anything()),
+      to: fc.oneof(
+        fc.array(fc.constantFrom('0', 'lxd:0', 'new', 'lxd:new', 'b', 'b/0', 'lxd:b', 'x=y')),
+        fc.anything(),
+      ),
+      options: fc.anything(),
+      constraints: fc.oneof(fc.constantFrom('mem=4G', 'arch=amd64 cores=2', 'bad'), fc.anything()),
+      expose: fc.anything(),
+    },
+    { requiredKeys: [] },
+  );
+  const bundle = fc.record(
+    {
+      applications: fc.oneof(
+        fc.dictionary(fc.constantFrom('a', 'b', 'c-d', 'Bad'), fc.oneof(application, fc.constant(null))),
+        fc.anything(),
+      ),
+      machines: fc.oneof(fc.dictionary(fc.constantFrom('0', '1', '05'), fc.anything()), fc.anything()),
+      relations: fc.oneof(
+        fc.array(fc.array(fc.constantFrom('a', 'b:db', 'c-d:x', 'a:db', 'zz'))),
+        fc.anything(),
+      ),
+      series: fc.anything(),
+      'default-base': fc.anything(),
+    },
+    { requiredKeys: [] },
+  );
+  fc.assert(
+    fc.property(
+      fc.oneof(bundle, fc.anything()),
+      fc.array(fc.oneof(bundle, fc.anything()), { maxLength: 2 }),
+      fc.constantFrom('2.9', '3'),
+      (base, overlays, juju) => {
+        const result = validateBundle({ base, overlays }, { juju: juju as JujuFlavour });
+        bundleTopology(base);
+        if (result.valid) {
+          try {
+            bundleChanges(base, { juju: juju as JujuFlavour });
+          } catch (error) {
+            // the one failure Juju also reports at this stage
+            if (!String((error as Error).message).startsWith('cycle in placement directives for: '))
+              throw error;
+          }
+        }
+        return (
+          typeof result.valid === 'boolean' &&
+          result.errors.every((e) => typeof e === 'string') &&
+          result.valid === (result.errors.length === 0)
+        );
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  t.pass();
+});
