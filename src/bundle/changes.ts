@@ -10,6 +10,7 @@ import {
   UBUNTU_VERSIONS,
   type JujuFlavour,
 } from './juju-syntax.js';
+import { InputError } from '../util/errors.js';
 import { isMap, type PlainMap } from './merge.js';
 import { bundleApplications, numUnits, placementList, yamlBool } from './shape.js';
 
@@ -291,7 +292,7 @@ class UnitPlacer {
         done++;
       }
       toDo = toDo.filter((n) => !processed.has(n));
-      if (done === 0) throw new Error(`cycle in placement directives for: ${toDo.join(', ')}`);
+      if (done === 0) throw new InputError(`cycle in placement directives for: ${toDo.join(', ')}`);
     }
   }
 
