@@ -89,6 +89,14 @@ const cases: Case[] = [
     },
   },
   {
+    rule: 'machine series and base must match (3.x)',
+    yaml: 'applications:\n  a:\n    charm: ch:mysql\n    num_units: 1\n    to: ["0"]\nmachines:\n  "0":\n    series: focal\n    base: ubuntu@22.04\n',
+    errors: {
+      '3': ['machine "0" series "focal" and base "ubuntu@22.04" must match if both supplied'],
+      '2.9': [],
+    },
+  },
+  {
     rule: 'at least one application',
     yaml: 'applications: {}\n',
     errors: ['at least one application must be specified'],
