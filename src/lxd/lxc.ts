@@ -1,12 +1,9 @@
+import { describeCommand } from '../util/command-line.js';
 import type { LxdConfig, LxdDevices } from './types.js';
 
 // The `lxc` command a person would type for each change lxdstack makes through the REST API: shown in
 // dry-run output, in fix hints, and in reports. Pure.
 
-// Quoted like util/run.ts's describeCommand, which is not imported so that the doctor does not load execa
-// (half of its start-up time).
-const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
-const describeCommand = (file: string, args: readonly string[]) => [file, ...args].map(quote).join(' ');
 const pairs = (config: LxdConfig = {}) => Object.entries(config).map(([key, value]) => `${key}=${value}`);
 const lxc = (...args: string[]) => describeCommand('lxc', args);
 

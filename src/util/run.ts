@@ -1,9 +1,10 @@
 import { execa } from 'execa';
 import { TimeoutError, InterruptedError } from './errors.js';
-import { redactText } from './redact.js';
+import { describeCommand } from './command-line.js';
 import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
 
 export { killAllChildren } from './process-groups.js';
+export { describeCommand } from './command-line.js';
 
 export interface RunOptions {
   /** Hard limit; on expiry the whole process group is killed (TERM, then KILL after `killGraceMs`). */
@@ -29,16 +30,6 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
-}
-
-/** The command as a person would type it, with secrets masked: for dry-run output, logs and errors. */
-export function describeCommand(
-  file: string,
-  args: readonly string[],
-  secrets: readonly string[] = [],
-): string {
-  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
-  return redactText([file, ...args].map(quote).join(' '), secrets);
 }
 
 /**
