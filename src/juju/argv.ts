@@ -88,7 +88,8 @@ export interface JujuOps {
   exportBundle: { model: string; filename?: string };
   diffBundle: { model: string; bundlePath: string; overlays?: readonly string[] };
   status: { model: string };
-  config: { model: string; application: string; set?: Record<string, string> };
+  /** Read the application's config; or set values from `settingsFile` (YAML `{app: {key: value}}`), so values never appear in argv. */
+  config: { model: string; application: string; settingsFile?: string };
   runAction: {
     model: string;
     unit: string;
@@ -184,8 +185,13 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
       return ['status', '-m', (p as JujuOps['status']).model, '--format', 'json'];
     case 'config': {
       const c = p as JujuOps['config'];
-      const sets = Object.entries(c.set ?? {}).map(([k, v]) => `${k}=${v}`);
-      return ['config', '-m', c.model, c.application, ...(sets.length > 0 ? sets : ['--format', 'json'])];
+      return [
+        'config',
+        '-m',
+        c.model,
+        c.application,
+        ...(c.settingsFile ? ['--file', c.settingsFile] : ['--format', 'json']),
+      ];
     }
     case 'runAction': {
       const r = p as JujuOps['runAction'];

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeCommand, runCommand, type RunResult } from '../util/run.js';
 import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
 import { JujuError, errorLineOf, hintFor } from './errors.js';
@@ -79,8 +82,10 @@ export interface JujuClient {
   /** The YAML difference; `{}` when the model matches the bundle. */
   diffBundle(params: JujuOps['diffBundle']): Promise<string>;
   status(model: string): Promise<JujuStatus>;
-  /** Without `set`: the application's config document; with it: sets the values. */
-  config(params: JujuOps['config']): Promise<unknown>;
+  /** The application's config document (`juju config APP --format json`). */
+  config(params: { model: string; application: string }): Promise<unknown>;
+  /** Set config values through a private temporary file: values (passwords included) never reach argv. */
+  setConfig(params: { model: string; application: string; values: Record<string, string> }): Promise<void>;
   runAction(params: JujuOps['runAction']): Promise<unknown>;
   exec(params: JujuOps['exec']): Promise<unknown>;
   addUnit(params: JujuOps['addUnit']): Promise<void>;
@@ -256,8 +261,18 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       return parseStatus(parseJson(await run('status', { model }), 'juju status'));
     },
     async config(params) {
-      const result = await run('config', params);
-      return params.set ? undefined : parseJson(result, 'juju config');
+      return parseJson(await run('config', params), 'juju config');
+    },
+    async setConfig({ model, application, values }) {
+      const dir = await mkdtemp(join(tmpdir(), 'lxdstack-config-'));
+      try {
+        const settingsFile = join(dir, 'settings.yaml');
+        const { stringify } = await import('yaml');
+        await writeFile(settingsFile, stringify({ [application]: values }), { mode: 0o600 });
+        await run('config', { model, application, settingsFile });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
     async runAction(params) {
       return parseJson(await run('runAction', params), `juju action ${params.action}`);

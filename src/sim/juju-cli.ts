@@ -654,6 +654,15 @@ const config: Command = async (ctx, args) => {
     const { model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
     const app = model.applications[appName];
     if (!app) throw new SimCommandFailure(`application "${appName}" not found`);
+    const file = stringFlag(parsed, 'file');
+    if (file) {
+      const settings = (await import('yaml')).parse(await readFile(resolve(file), 'utf8')) as Record<
+        string,
+        Record<string, unknown>
+      >;
+      Object.assign(app.options, settings?.[appName] ?? {});
+      return;
+    }
     if (sets.length > 0 || stringFlag(parsed, 'reset')) {
       Object.assign(app.options, keyValues(sets, 'config'));
       for (const key of (stringFlag(parsed, 'reset') ?? '').split(',').filter(Boolean))

@@ -64,3 +64,22 @@ for (const version of ['2.9.46', '3.6.1']) {
     t.is(missing.errorLine, 'model lab:admin/nope not found');
   });
 }
+
+test('config values are set through a private file, never through argv', async (t) => {
+  const lab = await simLab();
+  await lab.client.deploy({ model: lab.model, bundlePath: join(FIXTURES, 'two-apps.yaml') });
+  const secret = 'a: b # c "quoted" $(reboot)';
+  await lab.client.setConfig({ model: lab.model, application: 'mysql', values: { 'root-password': secret } });
+  const config = (await lab.client.config({ model: lab.model, application: 'mysql' })) as {
+    settings: Record<string, { value: unknown }>;
+  };
+  t.is(config.settings['root-password']!.value, secret, 'the value round-trips exactly');
+  t.is(
+    await lab.client.describe('config', {
+      model: lab.model,
+      application: 'mysql',
+      settingsFile: '/tmp/x/settings.yaml',
+    }),
+    `${lab.env.LXDSTACK_JUJU} config -m lab:openstack mysql --file /tmp/x/settings.yaml`,
+  );
+});
