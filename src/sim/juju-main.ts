@@ -1,4 +1,10 @@
 // Entry point of the simulated `juju` executable (dist/sim-bin/juju imports this module).
+// Environment:
+//   LXDSTACK_SIM_DIR           state folder (required): state.json, its lock, faults.json
+//   LXDSTACK_SIM_JUJU_VERSION  the juju it pretends to be, e.g. 2.9.46 or 3.6.1 (default 3.6.1)
+//   LXDSTACK_SIM_SPEED         simulated seconds per real second; 0 settles at once (default 100:
+//                              a whole OpenStack bundle settles in 1-2 s)
+//   LXDSTACK_SIM_FAULTS        JSON faults merged with faults.json (see faults.ts)
 import { readFileSync } from 'node:fs';
 import { runSimJuju } from './juju-cli.js';
 
