@@ -202,7 +202,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export class OpenStackClient {
   private tokenInfo: TokenInfo | undefined;
-  private microversion: string | undefined;
+  private authInFlight: Promise<TokenInfo> | undefined;
+  private microversion: Promise<string> | undefined;
   private readonly timeoutMs: number;
   private readonly uploadTimeoutMs: number;
   readonly region: string | undefined;
@@ -340,6 +341,14 @@ export class OpenStackClient {
   /** Keystone v3 password auth scoped to the project; the token and catalog are cached until they expire. */
   async authenticate(): Promise<TokenInfo> {
     if (this.tokenInfo && Date.parse(this.tokenInfo.expiresAt) - Date.now() > 60_000) return this.tokenInfo;
+    // concurrent first calls share one token request
+    this.authInFlight ??= this.requestToken().finally(() => {
+      this.authInFlight = undefined;
+    });
+    return this.authInFlight;
+  }
+
+  private async requestToken(): Promise<TokenInfo> {
     const c = this.credentials;
     const authUrl = c.authUrl.replace(/\/+$/, '').replace(/\/v3$/, '') + '/v3';
     const body = {
@@ -416,9 +425,16 @@ export class OpenStackClient {
 
   // ------------------------------------------------------------------ compute
 
-  /** The compute microversion in use: min(requested, the server's maximum). */
-  async computeMicroversion(): Promise<string> {
-    if (this.microversion) return this.microversion;
+  /** The compute microversion in use: min(requested, the server's maximum); asked once, even by concurrent calls. */
+  computeMicroversion(): Promise<string> {
+    this.microversion ??= this.negotiateMicroversion().catch((error: unknown) => {
+      this.microversion = undefined;
+      throw error;
+    });
+    return this.microversion;
+  }
+
+  private async negotiateMicroversion(): Promise<string> {
     const wanted = this.options.computeMicroversion ?? DEFAULT_MICROVERSION;
     const url = await this.endpoint('compute');
     const response = await this.send('compute', 'GET', `${url}/`, {}, (await this.authenticate()).token);
@@ -427,8 +443,7 @@ export class OpenStackClient {
       const parsed = JSON.parse(response.body) as { version?: { version?: string } };
       max = parsed.version?.version || '2.1';
     }
-    this.microversion = compareMicroversion(wanted, max) <= 0 ? wanted : max;
-    return this.microversion;
+    return compareMicroversion(wanted, max) <= 0 ? wanted : max;
   }
 
   private async computeHeaders(): Promise<Record<string, string>> {
