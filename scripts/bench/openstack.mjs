@@ -67,6 +67,7 @@ export async function bench() {
   } catch (error) {
     throw new Error(
       `the OpenStack test services are not up (${error.message}); run \`bash scripts/openstack-up.sh\` first.`,
+      { cause: error },
     );
   }
   // an active image and a flavor, so the image and flavor checks have something to find
