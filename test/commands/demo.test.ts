@@ -1,0 +1,73 @@
+import test from 'ava';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSimState } from '../../src/sim/state.js';
+import { runCli } from '../helpers/cli.js';
+
+// The README's main-job command, as a person runs it without a terminal: the whole lifecycle on the
+// simulator with the tutorial profile and default answers, every part labelled SIMULATION.
+
+test('lxdstack demo plans, deploys, verifies and tears down the tutorial lab on the simulator', async (t) => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'lxdstack-demo-test-')), 'lab');
+  const result = await runCli(['demo', '--dir', dir], { env: { CI: '1' }, timeoutMs: 110_000 });
+  t.is(result.exitCode, 0, result.stderr);
+  const out = result.stdout;
+  t.regex(out, /^SIMULATION: this lab runs on the built-in Juju simulator/);
+  const order = [
+    '== lxdstack plan',
+    'Validation: ok',
+    '== lxdstack deploy --simulate',
+    'Preflight (doctor): SIMULATION:',
+    'Controller lxdstack: bootstrapped',
+    'Deploy the bundle: 15 applications',
+    'Verify (smoke tests): ',
+    'Dashboard:    http://',
+    'Credentials:  ',
+    '== lxdstack teardown --yes --simulate',
+    'Teardown complete: nothing this lab created remains.',
+    'SIMULATION: demo complete',
+  ];
+  let from = 0;
+  for (const marker of order) {
+    const at = out.indexOf(marker, from);
+    t.true(at >= 0, `"${marker}" should follow in order`);
+    from = Math.max(from, at);
+  }
+  t.regex(out, /Configure the cloud .*\[SKIPPED: SIMULATION: no OpenStack endpoint is configured/);
+  // The plain renderer: one line per event, no cursor movement.
+  t.false(/\u001b\[/.test(out));
+
+  const labDir = join(dir, '.lxdstack', 'openstack-lab');
+  const report = JSON.parse(await readFile(join(labDir, 'reports', 'smoke-report.json'), 'utf8')) as {
+    simulated: boolean;
+    checks: { outcome: string; detail?: string; group: string }[];
+  };
+  t.true(report.simulated);
+  const apiChecks = report.checks.filter((c) => c.group !== 'juju');
+  t.true(
+    apiChecks.length > 0 && apiChecks.every((c) => c.outcome === 'skip' && /SIMULATION/.test(c.detail ?? '')),
+  );
+  t.true(report.checks.filter((c) => c.group === 'juju').every((c) => c.outcome === 'pass'));
+  const sim = await readSimState(join(labDir, 'sim'));
+  t.deepEqual(Object.keys(sim.controllers), []);
+  t.deepEqual(sim.lxd, { profiles: ['default'], containers: [] });
+  const password = (await readFile(join(labDir, 'admin-password'), 'utf8')).trim();
+  t.false(out.includes(password) || result.stderr.includes(password));
+});
+
+test('lxdstack demo --keep leaves the lab deployed and says how to remove it', async (t) => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'lxdstack-demo-keep-')), 'lab');
+  const result = await runCli(['demo', '--dir', dir, '--keep'], {
+    env: { CI: '1', LXDSTACK_SIM_SPEED: '0' },
+    timeoutMs: 110_000,
+  });
+  t.is(result.exitCode, 0, result.stderr);
+  t.regex(result.stdout, /stays deployed on the simulator \(--keep\)/);
+  t.regex(result.stdout, /lxdstack teardown --yes --simulate/);
+  const sim = await readSimState(join(dir, '.lxdstack', 'openstack-lab', 'sim'));
+  t.deepEqual(Object.keys(sim.controllers), ['lxdstack']);
+  const down = await runCli(['teardown', '--yes'], { cwd: dir, env: { CI: '1' } });
+  t.is(down.exitCode, 0, down.stderr);
+  t.regex(down.stdout, /SIMULATION: /);
+});
