@@ -107,6 +107,8 @@ export function machineTimes(
 }
 
 export interface UnitTimes {
+  /** When its machine (or, for a subordinate, its principal) is ready for it. */
+  hostReadyAt: number;
   agentStartAt: number;
   installAt: number;
   configureAt: number;
@@ -137,7 +139,7 @@ export function unitTimes(
   const installAt = agentStartAt;
   const configureAt = after(installAt, (25_000 + jitter(unit.name) * 15_000) * scale, speed);
   const readyAt = after(configureAt, (10_000 + jitter(`${unit.name}#`) * 10_000) * scale, speed);
-  return { agentStartAt, installAt, configureAt, readyAt };
+  return { hostReadyAt: anchor, agentStartAt, installAt, configureAt, readyAt };
 }
 
 export function findUnit(model: SimModel, name: string): SimUnit | undefined {
@@ -233,8 +235,7 @@ export function unitView(input: RenderInput, unit: SimUnit, cache: Map<string, M
       settledAgentStart: times.agentStartAt,
     };
   }
-  const anchor = Number.isFinite(times.agentStartAt) ? times.agentStartAt : unit.createdAt;
-  const waitingForMachine = !Number.isFinite(times.agentStartAt) || now < anchor - 1;
+  const waitingForMachine = now < times.hostReadyAt;
   return {
     workload: statusValue(
       'waiting',
