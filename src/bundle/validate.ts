@@ -385,6 +385,44 @@ function verifyDocument(doc: PlainMap, ctx: Context): void {
   }
 }
 
+const INCLUDE_PREFIXES = ['include-file://', 'include-base64://'];
+
+/**
+ * Include directives in options and annotations, resolved after merging (juju-spec.md §1.1): a missing
+ * file is fatal. Checked only when the caller lets us look at the file system.
+ */
+function includeErrors(doc: PlainMap, options: ValidateOptions): string[] {
+  const exists = options.pathExists;
+  if (!exists) return [];
+  const errors: string[] = [];
+  const check = (values: unknown, what: string, owner: string) => {
+    if (!isMap(values)) return;
+    for (const [key, value] of Object.entries(values)) {
+      const prefix =
+        typeof value === 'string' ? INCLUDE_PREFIXES.find((p) => value.startsWith(p)) : undefined;
+      if (!prefix) continue;
+      const path = (value as string).slice(prefix.length);
+      const absolute = posix.normalize(
+        path.startsWith('/') ? path : posix.join(options.bundleDir ?? '.', path),
+      );
+      if (!exists(absolute)) {
+        errors.push(
+          `processing ${what} ${q(key)} for ${owner}: resolving include ${q(path)}: include file ${q(absolute)} not found`,
+        );
+      }
+    }
+  };
+  for (const [name, app] of Object.entries(bundleApplications(doc, options.juju).applications)) {
+    if (!isMap(app)) continue;
+    check(app.options, 'option', `application ${q(name)}`);
+    check(app.annotations, 'annotation', `application ${q(name)}`);
+  }
+  for (const [id, machine] of Object.entries(isMap(doc.machines) ? doc.machines : {})) {
+    if (isMap(machine)) check(machine.annotations, 'annotation', `machine ${q(id)}`);
+  }
+  return errors;
+}
+
 /** What reading the base document refuses before any verification (`ReadAndMergeBundleData`). */
 function baseReadErrors(doc: PlainMap, juju: JujuFlavour): string[] {
   const errors: string[] = [];
@@ -439,6 +477,8 @@ export function validateBundle(
 
   const { merged, errors: mergeErrors } = mergeBundle(base, overlays);
   if (mergeErrors.length > 0) return { valid: false, errors: mergeErrors };
+  const includes = includeErrors(merged, options);
+  if (includes.length > 0) return { valid: false, errors: includes };
   const ctx: Context = { ...options, inBase: false, errors: [] };
   verifyDocument(merged, ctx);
   return { valid: ctx.errors.length === 0, errors: ctx.errors };

@@ -532,3 +532,32 @@ test('any input at all gets a verdict, never an exception (property)', async (t)
   );
   t.pass();
 });
+
+test('include directives are resolved against the bundle folder after merging; a missing file is fatal', (t) => {
+  const [base] = parseBundleText(
+    [
+      'applications:',
+      '  a:',
+      '    charm: ch:mysql',
+      '    num_units: 1',
+      '    to: ["0"]',
+      '    options: {config: "include-file://./conf/../a.cfg", key: "include-base64:///etc/key"}',
+      '    annotations: {note: "include-file://missing.txt"}',
+      'machines:',
+      '  "0":',
+      '    annotations: {x: "include-file://m.txt"}',
+      '',
+    ].join('\n'),
+    'b',
+  );
+  const present = new Set(['/lab/a.cfg', '/etc/key']);
+  const result = validateBundle(
+    { base },
+    { juju: '3', bundleDir: '/lab', pathExists: (p) => present.has(p) },
+  );
+  t.deepEqual(result.errors, [
+    'processing annotation "note" for application "a": resolving include "missing.txt": include file "/lab/missing.txt" not found',
+    'processing annotation "x" for machine "0": resolving include "m.txt": include file "/lab/m.txt" not found',
+  ]);
+  t.true(validateBundle({ base }, { juju: '3' }).valid, 'without file access the includes are left to Juju');
+});
