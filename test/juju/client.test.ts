@@ -44,6 +44,34 @@ for (const version of ['2.9.46', '3.6.1']) {
     );
   });
 
+  test(`juju ${version}: actions, commands and units through the flavour's own subcommands`, async (t) => {
+    const lab = await simLab({ version });
+    await lab.client.deploy({ model: lab.model, bundlePath: join(FIXTURES, 'two-apps.yaml') });
+    const action = (await lab.client.runAction({
+      model: lab.model,
+      unit: 'mysql/leader',
+      action: 'backup',
+    })) as Record<string, { status: string }>;
+    t.is(action['mysql/0']!.status, 'completed');
+    const exec = (await lab.client.exec({
+      model: lab.model,
+      units: ['wordpress/1'],
+      command: ['hostname'],
+    })) as Record<string, { results: { stdout: string } }>;
+    t.is(exec['wordpress/1']!.results.stdout, 'simulated: hostname\n');
+    t.regex(
+      await lab.client.describe('runAction', { model: lab.model, unit: 'mysql/0', action: 'backup' }),
+      version.startsWith('2.') ? / run-action / : / run /,
+    );
+    await lab.client.addUnit({ model: lab.model, application: 'mysql', count: 2 });
+    await lab.client.removeUnit({ model: lab.model, units: ['mysql/1'] });
+    const status = await lab.client.status(lab.model);
+    t.deepEqual(status.applications.mysql!.units, ['mysql/0', 'mysql/2']);
+    const log = await lab.client.debugLog({ model: lab.model, include: ['mysql/0'], lines: 3 });
+    t.true(log.length > 0 && log.length <= 3 && log.every((line) => line.startsWith('unit-mysql-0: ')));
+    t.regex(await lab.client.exportBundle(lab.model), /mysql:\n {4}charm: mysql/);
+  });
+
   test(`juju ${version}: failures become JujuError with juju's exit code, ERROR line and a next step`, async (t) => {
     const lab = await simLab({ version });
     const duplicate = await t.throwsAsync(lab.client.addModel({ controller: 'lab', model: 'openstack' }), {
