@@ -30,7 +30,7 @@ export function labFlags(options: { answers?: string }): string {
 export async function deployInSession(
   session: LabSession,
   ctx: CommandContext,
-  options: { dryRun?: boolean; flags: string; ports?: LabPorts },
+  options: { dryRun?: boolean; flags: string; engine?: LabSpec['engine']; ports?: LabPorts },
 ): Promise<number> {
   const { spec } = session;
   const plan = await planLab(spec, session.dir, session.adminPassword);
@@ -65,7 +65,14 @@ export async function deployInSession(
     });
     return 0;
   }
-  const resumeCommand = `lxdstack deploy${options.flags ? ` ${options.flags}` : ''}${session.simulated ? ' --simulate' : ''}`;
+  const resumeFlags = [
+    options.flags,
+    options.engine ? `--engine ${options.engine}` : '',
+    session.simulated ? '--simulate' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const resumeCommand = `lxdstack deploy${resumeFlags ? ` ${resumeFlags}` : ''}`;
   const results = await runStepList(steps, session.ledger, ctx, { resumeCommand, secrets: session.secrets });
   const dashboardAddress = spec.components.dashboard
     ? await ports.juju.unitAddress(spec.controller, spec.model, 'openstack-dashboard')
@@ -94,7 +101,11 @@ export async function runDeploy(options: DeployOptions, ctx: CommandContext): Pr
     ...(options.engine ? { engine: options.engine } : {}),
   });
   try {
-    return await deployInSession(session, ctx, { dryRun: options.dryRun === true, flags: labFlags(options) });
+    return await deployInSession(session, ctx, {
+      dryRun: options.dryRun === true,
+      flags: labFlags(options),
+      ...(options.engine ? { engine: options.engine } : {}),
+    });
   } finally {
     await session.release();
   }

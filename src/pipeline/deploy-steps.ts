@@ -151,21 +151,28 @@ export function deploySteps(input: DeployInput): Step[] {
       `see \`juju bootstrap\`'s error above; if a half-made controller remains, \`lxdstack teardown\` removes it`,
   };
 
+  const conjure = spec.engine === 'conjure-up';
+  const modelName = `${controller}:${model}`;
   const modelStep: Step = {
     name: 'model',
     title: `Model ${model} and its LXD profile`,
-    commands: () => [
-      ports.juju.describe.addModel({ controller, model, config }),
-      ...ports.lxd.describe.prepare().slice(-1),
-    ],
+    commands: () =>
+      conjure
+        ? ['(conjure-up adds the model in the deploy step)']
+        : [
+            ports.juju.describe.addModel({ controller, model, config }),
+            ...ports.lxd.describe.prepare().slice(-1),
+          ],
     satisfied: async () => {
       const exists = await ports.juju.modelExists(controller, model);
-      const ours = ledger.findResource('model', `${controller}:${model}`);
+      const ours = ledger.findResource('model', modelName);
       if (exists && !ours) {
         throw new InputError(
-          `Model ${controller}:${model} already exists and this lab did not create it; set another \`model:\` in the lab answers, or remove it yourself.`,
+          `Model ${modelName} already exists and this lab did not create it; set another \`model:\` in the lab answers, or remove it yourself.`,
         );
       }
+      if (conjure)
+        return exists ? `model ${model} exists` : 'conjure-up adds the model itself, in the deploy step';
       if (exists && ours?.state === 'created' && ledger.step('model')?.state === 'done')
         return `model ${model} exists`;
       return undefined;
@@ -191,14 +198,12 @@ export function deploySteps(input: DeployInput): Step[] {
 
   const deployStep: Step = {
     name: 'deploy',
-    title: spec.engine === 'conjure-up' ? 'Deploy the spell (conjure-up, headless)' : 'Deploy the bundle',
+    title: conjure ? 'Deploy the spell (conjure-up, headless)' : 'Deploy the bundle',
     commands: () => [
-      spec.engine === 'conjure-up'
-        ? (ports.conjure?.describe(spellInput) ??
-          `conjure-up ${rendered.spellDir} (no conjure-up engine in this build)`)
-        : ports.juju.describe.deployBundle(deployInput),
+      conjure ? ports.conjure.describe(spellInput) : ports.juju.describe.deployBundle(deployInput),
     ],
     satisfied: async () => {
+      if (!(await ports.juju.modelExists(controller, model))) return undefined;
       const present = new Set(await ports.juju.applications(controller, model));
       const missing = rendered.applications.filter((a) => !present.has(a));
       return missing.length === 0
@@ -206,13 +211,15 @@ export function deploySteps(input: DeployInput): Step[] {
         : undefined;
     },
     run: async (io) => {
-      if (spec.engine === 'conjure-up') {
-        if (!ports.conjure) {
-          throw new InputError(
-            'This build of lxdstack has no conjure-up engine; deploy with `--engine juju` (the same bundle).',
-          );
-        }
+      if (conjure) {
+        // conjure-up creates the model: recorded before it runs, so a crash still leaves it ours.
+        const record = await ledger.beginResource({
+          kind: 'model',
+          name: modelName,
+          data: { controller, model },
+        });
         await ports.conjure.deploySpell({ ...spellInput, onProgress: (line) => io.report(line) });
+        await ledger.commitResource(record.id);
       } else {
         await ports.juju.deployBundle(deployInput);
       }

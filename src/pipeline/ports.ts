@@ -139,8 +139,7 @@ export interface CloudPort {
 
 export interface LabPorts {
   juju: JujuPort;
-  /** Absent while this build has no conjure-up engine: the conjure-up path then refuses with the reason. */
-  conjure?: ConjurePort;
+  conjure: ConjurePort;
   lxd: LxdPort;
   cloud: CloudPort;
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LxdClient } from '../lxd/client.js';
+import { conjureArgv } from '../conjure/engine.js';
 import { simulatorEnv } from '../sim/env.js';
+import { describeCommand } from '../util/run.js';
 import { PROFILES } from '../spec/profiles.js';
 import { cloudPort } from './cloud-adapter.js';
 import { jujuPort } from './juju-adapter.js';
@@ -58,6 +60,14 @@ export function createLabPorts(input: WiringInput): LabPorts {
       ...(input.signal ? { signal: input.signal } : {}),
       ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
     }),
+    conjure: {
+      deploySpell: async (run) => {
+        const { createConjureEngine } = await import('../conjure/engine.js');
+        const engine = createConjureEngine({ env, ...(input.signal ? { signal: input.signal } : {}) });
+        await engine.deploySpell({ ...run, onProgress: (line) => run.onProgress(line) });
+      },
+      describe: (run) => describeCommand('conjure-up', conjureArgv(run)),
+    },
     lxd: session.simulated
       ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env })
       : realLxdPort({

@@ -126,3 +126,21 @@ test('plan renders the lab, validates it and lists the changes and the ordered s
   // The rendered bundle carries the password (mode 0600); the plan output never does.
   t.true((await readFile(join(lab.labDir, 'bundle.yaml'), 'utf8')).includes(ADMIN_PASSWORD));
 });
+
+test('deploy --engine conjure-up runs the spell headless, records the model it creates, and teardown removes it', async (t) => {
+  const lab = await newSimLab();
+  const result = await cli(lab, ['deploy', '--simulate', '--engine', 'conjure-up']);
+  t.is(result.exitCode, 0, result.stderr);
+  t.regex(
+    result.stdout,
+    /Model openstack and its LXD profile \[SKIPPED: conjure-up adds the model itself, in the deploy step\]/,
+  );
+  t.regex(result.stdout, /Deploy the spell \(conjure-up, headless\): 15 applications/);
+  t.deepEqual(
+    (await ledger(lab)).resources.map((r) => `${r.kind}:${r.name}:${r.state}`),
+    ['controller:lxdstack:created', 'model:lxdstack:openstack:created'],
+  );
+  const down = await cli(lab, ['teardown', '--yes']);
+  t.is(down.exitCode, 0, down.stderr);
+  t.deepEqual(await simFootprint(lab), CLEAN);
+});
