@@ -1,9 +1,10 @@
 import { createJujuClient } from '../juju/client.js';
+import { JujuError } from '../juju/errors.js';
 import { digestStatus } from '../juju/status.js';
 import { formatStatusReport, machineSummary, statusReport } from '../juju/status-report.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { simulatorEnv } from '../sim/env.js';
-import { InputError } from '../util/errors.js';
+import { InputError, JobError } from '../util/errors.js';
 import { labDir } from '../util/paths.js';
 import { writeLine, type CommandContext } from './context.js';
 
@@ -54,7 +55,22 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
     // `juju status` has the same argv in 2.9 and 3.x: no need to spend a `juju version` call.
     flavour: '3',
   });
-  const status = await client.status(target.model);
+  let status;
+  try {
+    status = await client.status(target.model);
+  } catch (error) {
+    // A simulated lab that was never deployed has no controller or model in its state folder yet.
+    if (
+      simulated &&
+      error instanceof JujuError &&
+      /No controllers registered|not found/.test(error.errorLine)
+    ) {
+      throw new JobError(
+        `The simulated lab has no model ${target.model} (${error.errorLine.split('\n')[0]}): run \`lxdstack deploy --simulate\` first.`,
+      );
+    }
+    throw error;
+  }
   const report = statusReport(target.model, status, simulated);
   if (options.json) {
     writeLine(ctx.stdout, JSON.stringify(report, null, 2));

@@ -89,3 +89,15 @@ test('status rejects a model that is not CONTROLLER:MODEL with exit 2', async (t
   t.is(result.exitCode, 2);
   t.regex(result.stderr, /--model openstack: use CONTROLLER:MODEL/);
 });
+
+test('status of a simulated lab never deployed says to deploy it first', async (t) => {
+  const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-status-empty-'));
+  await writeFile(join(cwd, 'lab.yaml'), renderLabYaml(defaultSpec('modern')));
+  const result = await runCli(['status', '--simulate', '--json'], { cwd, env: { PATH: process.env.PATH } });
+  t.is(result.exitCode, 1);
+  t.regex(
+    result.stderr,
+    /The simulated lab has no model lxdstack:openstack \(controller lxdstack not found\): run `lxdstack deploy --simulate` first\./,
+  );
+  t.is(result.stdout, '');
+});
