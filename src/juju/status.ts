@@ -124,16 +124,18 @@ function parseMachine(
     parseMachine(childId, child, machines, id);
 }
 
+/** Parse a unit and, recursively, its subordinates (listed per application in `subordinatesByApp`). */
 function parseUnit(
   name: string,
   raw: unknown,
   units: Record<string, JujuUnit>,
+  subordinatesByApp: Map<string, string[]>,
   principal?: string,
-): string[] {
+): void {
   const u = obj(raw);
   const unit: JujuUnit = {
     name,
-    application: name.split('/')[0] ?? name,
+    application: applicationOf(name),
     workload: info(u['workload-status']),
     agent: info(u['juju-status']),
     leader: u.leader === true,
@@ -146,10 +148,14 @@ function parseUnit(
   const error = str(u['status-error']);
   if (error !== undefined) unit.statusError = error;
   units[name] = unit;
-  const names = [name];
-  for (const [subName, sub] of Object.entries(obj(u.subordinates)))
-    names.push(...parseUnit(subName, sub, units, name));
-  return names;
+  if (principal !== undefined) {
+    const list = subordinatesByApp.get(unit.application);
+    if (list) list.push(name);
+    else subordinatesByApp.set(unit.application, [name]);
+  }
+  for (const subName in obj(u.subordinates)) {
+    parseUnit(subName, (u.subordinates as Json)[subName], units, subordinatesByApp, name);
+  }
 }
 
 function parseRelations(raw: unknown): JujuRelation[] {
@@ -186,13 +192,8 @@ export function parseStatus(json: unknown): JujuStatus {
   const subordinateUnits = new Map<string, string[]>();
   const rawApps = obj(root.applications);
   for (const raw of Object.values(rawApps)) {
-    for (const [unitName, unitRaw] of Object.entries(obj(obj(raw).units))) {
-      for (const parsed of parseUnit(unitName, unitRaw, units)) {
-        if (parsed === unitName) continue;
-        const app = parsed.split('/')[0] ?? parsed;
-        subordinateUnits.set(app, [...(subordinateUnits.get(app) ?? []), parsed]);
-      }
-    }
+    const own = obj(obj(raw).units);
+    for (const unitName in own) parseUnit(unitName, own[unitName], units, subordinateUnits);
   }
   for (const [name, raw] of Object.entries(rawApps)) {
     const a = obj(raw);
@@ -236,9 +237,16 @@ export function parseStatus(json: unknown): JujuStatus {
 
 /** `app/10` after `app/9`. */
 export function compareUnitNames(a: string, b: string): number {
-  const [appA = '', numA = '0'] = a.split('/');
-  const [appB = '', numB = '0'] = b.split('/');
-  return appA === appB ? Number(numA) - Number(numB) : appA < appB ? -1 : 1;
+  const appA = applicationOf(a);
+  const appB = applicationOf(b);
+  if (appA !== appB) return appA < appB ? -1 : 1;
+  return Number(a.slice(appA.length + 1)) - Number(b.slice(appB.length + 1));
+}
+
+/** `keystone/0` → `keystone`. */
+function applicationOf(unitName: string): string {
+  const slash = unitName.indexOf('/');
+  return slash === -1 ? unitName : unitName.slice(0, slash);
 }
 
 export interface ApplicationDigest {
