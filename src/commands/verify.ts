@@ -1,19 +1,18 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { bundleTopology, topologySvg } from '../bundle/graph.js';
 import { createOpenStackClient, type OpenStackClient } from '../openstack/client.js';
 import {
-  credentialsFromCloudsFile,
   credentialsFromCloudsYaml,
   credentialsFromEnv,
   type OpenStackCredentials,
 } from '../openstack/credentials.js';
+import { configuredLabCredentials } from '../openstack/lab-credentials.js';
 import { EXTERNAL_NETWORK, KEYPAIR, TENANT_NETWORK, imagePlan } from '../openstack/plan.js';
 import { readLedgerState, LEDGER_FILE } from '../pipeline/ledger.js';
 import { parseReportFormats, renderTextReport, writeReports } from '../smoke/report.js';
 import { runSmokeSuite } from '../smoke/suite.js';
 import { SUITES, type SmokeInput, type SuiteName } from '../smoke/types.js';
-import { adminPasswordPath } from '../spec/credentials.js';
 import { loadLabSpec } from '../spec/load.js';
 import { PROFILES } from '../spec/profiles.js';
 import type { LabSpec } from '../spec/schema.js';
@@ -52,20 +51,6 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** The lab's credentials: clouds.yaml written by the configure step, with the lab's admin password. */
-async function labCredentials(spec: LabSpec, directory: string): Promise<OpenStackCredentials> {
-  const cloudsPath = join(directory, 'clouds.yaml');
-  if (!(await exists(cloudsPath))) {
-    throw new InputError(
-      `Lab ${spec.name} has no ${cloudsPath} yet (the post-deploy configuration writes it); run \`lxdstack deploy\`, or verify another cloud with OS_* variables or --os-cloud NAME.`,
-    );
-  }
-  const credentials = await credentialsFromCloudsFile(spec.name, cloudsPath);
-  const stored =
-    spec.adminPassword ?? (await readFile(adminPasswordPath(directory), 'utf8').catch(() => '')).trim();
-  return stored ? { ...credentials, password: stored } : credentials;
-}
-
 async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promise<Target> {
   if (options.osCloud) {
     return {
@@ -83,7 +68,7 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
     if (simulated)
       return { spec, labDirectory: directory, simulated, source: `lab ${spec.name} (SIMULATION)` };
     return {
-      credentials: await labCredentials(spec, directory),
+      credentials: await configuredLabCredentials(spec, directory),
       spec,
       labDirectory: directory,
       simulated,

@@ -24,6 +24,13 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
 }
 
+/** PASSED, FAILED, or NOTHING VERIFIED when every check was skipped (a simulation, an empty suite). */
+function verdict(report: SmokeReport): { word: string; css: string } {
+  if (!report.ok) return { word: 'FAILED', css: 'bad' };
+  if (report.summary.pass === 0) return { word: 'NOTHING VERIFIED', css: 'none' };
+  return { word: 'PASSED', css: 'ok' };
+}
+
 function isSimulated(report: SmokeReport, options: RenderOptions): boolean {
   return options.simulated ?? report.simulated;
 }
@@ -57,7 +64,7 @@ export function renderTextReport(report: SmokeReport, options: RenderOptions = {
   }
   const s = report.summary;
   lines.push(
-    `${report.ok ? 'OK' : 'FAILED'}: ${s.pass} passed, ${s.fail} failed, ${s.skip} skipped in ${seconds(report.durationMs)} s`,
+    `${verdict(report).word.replace('PASSED', 'OK')}: ${s.pass} passed, ${s.fail} failed, ${s.skip} skipped in ${seconds(report.durationMs)} s`,
   );
   return redactText(`${lines.join('\n')}\n`, options.secrets ?? []);
 }
@@ -140,7 +147,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 10px}
 .meta{color:#5b6575}
 .banner{background:#b42318;color:#fff;font-weight:700;font-size:18px;padding:14px 24px;text-align:center;letter-spacing:.04em}
 .verdict{display:inline-block;padding:4px 12px;border-radius:4px;font-weight:700;color:#fff;margin-top:10px}
-.ok{background:#1a7f37} .bad{background:#b42318}
+.ok{background:#1a7f37} .bad{background:#b42318} .none{background:#6b7280}
 .cards{display:flex;gap:12px;margin:16px 0} .card{background:#fff;border:1px solid #d8dde5;border-radius:6px;padding:10px 16px;min-width:110px}
 .card b{display:block;font-size:24px}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d8dde5}
@@ -190,7 +197,7 @@ export function renderHtmlReport(report: SmokeReport, options: RenderOptions = {
 <body>${banner}<main>
 <h1>lxdstack smoke report${simulated ? ' — SIMULATION' : ''}</h1>
 <div class="meta">Suite <b>${html(report.suite)}</b> against <code>${html(report.cloud)}</code>, started ${html(report.startedAt)}, took ${seconds(report.durationMs)} s</div>
-<div class="verdict ${report.ok ? 'ok' : 'bad'}">${report.ok ? 'PASSED' : 'FAILED'}</div>
+<div class="verdict ${verdict(report).css}">${verdict(report).word}</div>
 <div class="cards"><div class="card"><b>${s.pass}</b>passed</div><div class="card"><b>${s.fail}</b>failed</div><div class="card"><b>${s.skip}</b>skipped</div><div class="card"><b>${report.checks.length}</b>checks</div></div>
 <h2>Failures</h2>
 ${failureBlock}

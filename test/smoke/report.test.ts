@@ -89,6 +89,14 @@ test('the HTML page is self-contained, shows failures with their cause, and stat
   const simulated = renderHtmlReport({ ...report, simulated: true });
   t.regex(simulated, /<div class="banner">SIMULATION/);
   t.regex(simulated, /<title>lxdstack smoke report: full \(SIMULATION\)<\/title>/);
+  const allSkipped = {
+    ...report,
+    checks: [report.checks[2]!],
+    summary: { pass: 0, fail: 0, skip: 1 },
+    ok: true,
+  };
+  t.regex(renderHtmlReport(allSkipped), /<div class="verdict none">NOTHING VERIFIED<\/div>/);
+  t.regex(renderTextReport(allSkipped), /NOTHING VERIFIED: 0 passed, 0 failed, 1 skipped/);
 });
 
 test('JSON keeps the report’s data, and reports are written where asked', async (t) => {

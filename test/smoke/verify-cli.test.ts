@@ -38,7 +38,7 @@ test('a simulated verify says SIMULATION in the summary and the reports, and pas
   );
   t.is(result.exitCode, 0, result.stderr);
   t.regex(result.stdout, /^Verifying SIMULATION\.\nSIMULATION: no real cloud was tested/);
-  t.regex(result.stdout, /OK: 0 passed, 0 failed, 7 skipped/);
+  t.regex(result.stdout, /NOTHING VERIFIED: 0 passed, 0 failed, 7 skipped/);
   t.regex(await readFile(join(out, 'smoke-report.html'), 'utf8'), /<div class="banner">SIMULATION/);
   t.regex(
     await readFile(join(out, 'smoke-report.junit.xml'), 'utf8'),
