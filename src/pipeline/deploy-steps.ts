@@ -93,7 +93,7 @@ export function deploySteps(input: DeployInput): Step[] {
       }
       if (failed.length > 0) {
         throw new PreflightError(
-          `Preflight refused: ${failed.length} host check${failed.length === 1 ? '' : 's'} failed; fix them and run \`lxdstack deploy\` again.`,
+          `Preflight refused: ${failed.length} host check${failed.length === 1 ? '' : 's'} failed; fix them and run \`lxdstack deploy\` again (or try the lab on the simulator: \`lxdstack deploy --simulate\`).`,
           {
             details: failed.map((c) => `${c.title}: ${c.measured}${c.fix ? `; fix: ${c.fix}` : ''}`),
           },
@@ -117,12 +117,22 @@ export function deploySteps(input: DeployInput): Step[] {
     advice: () => 'run `lxdstack doctor` to see what LXD is missing',
   };
 
+  // A target that is an existing controller is used, never bootstrapped (and so never torn down).
+  const existingController = spec.target.kind === 'existing-controller';
   const controllerStep: Step = {
     name: 'controller',
     title: `Controller ${controller}`,
-    commands: () => [ports.juju.describe.bootstrap(bootstrapInput)],
+    commands: () =>
+      existingController
+        ? [`(reuse the existing controller ${controller}; nothing is bootstrapped)`]
+        : [ports.juju.describe.bootstrap(bootstrapInput)],
     satisfied: async () => {
       const health = await ports.juju.controllerHealth(controller);
+      if (health === 'absent' && existingController) {
+        throw new InputError(
+          `The lab's target is an existing controller, but juju knows no controller "${controller}"; check \`juju controllers\` (register it with \`juju register\`), or set \`controller:\` in the lab answers.`,
+        );
+      }
       if (health === 'absent') return undefined;
       if (health === 'unreachable') {
         throw new JobError(`controller "${controller}" exists but does not answer`, {

@@ -3,6 +3,7 @@ import type { CommandContext } from '../commands/context.js';
 import { resolveAdminPassword } from '../spec/credentials.js';
 import { loadLabSpec } from '../spec/load.js';
 import type { LabSpec } from '../spec/schema.js';
+import { InputError } from '../util/errors.js';
 import { labDir } from '../util/paths.js';
 import { LEDGER_FILE, Ledger, readLedgerState } from './ledger.js';
 import { acquireLabLock, type LabLock } from './lock.js';
@@ -54,7 +55,18 @@ export async function openLab(
     ? { path: '', release: async () => {} }
     : await acquireLabLock(dir, options.command);
   try {
-    const simulated = options.simulate === true || (await wasSimulated(dir));
+    const existing = await readLedgerState(join(dir, LEDGER_FILE));
+    if (
+      options.simulate &&
+      existing &&
+      !existing.simulated &&
+      existing.resources.some((r) => r.state !== 'removed')
+    ) {
+      throw new InputError(
+        `Lab ${loaded.spec.name} was deployed for real (see ${join(dir, LEDGER_FILE)}); drop --simulate, or give the simulated lab another \`name:\`.`,
+      );
+    }
+    const simulated = options.simulate === true || (existing?.simulated ?? false);
     const ledger = options.readOnly
       ? await Ledger.inspect(dir, loaded.spec.name, simulated)
       : await Ledger.open(dir, loaded.spec.name, options.command, simulated);

@@ -222,3 +222,22 @@ test('progress names the applications still waiting, with units and message', (t
     '1/2 applications ready after 12s; waiting: glance 0/1 (installing charm software)',
   );
 });
+
+test('an existing-controller target is reused, never bootstrapped, and refused when juju does not know it', async (t) => {
+  const s = await setup();
+  s.spec = { ...s.spec, target: { ...s.spec.target, kind: 'existing-controller' } };
+  const missing = await t.throwsAsync(deploy(s));
+  t.true(missing instanceof InputError);
+  t.regex(missing!.message, /juju knows no controller "lxdstack"/);
+  s.world.controllers.set('lxdstack', 'healthy');
+  s.world.calls.length = 0;
+  const run = await deploy(s);
+  t.false(s.world.calls.includes('bootstrap'));
+  const controller = run.results.find((r) => r.step.name === 'controller')!;
+  t.deepEqual(controller.outcome, {
+    state: 'skipped',
+    reason: 'reusing the existing healthy controller lxdstack',
+  });
+  await teardown(s);
+  t.true(s.world.controllers.has('lxdstack'));
+});

@@ -1,0 +1,46 @@
+import test from 'ava';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openLab } from '../../src/pipeline/lab.js';
+import { Ledger } from '../../src/pipeline/ledger.js';
+import { defaultSpec } from '../../src/spec/defaults.js';
+import { writeLabYaml } from '../../src/spec/labfile.js';
+import { InputError } from '../../src/util/errors.js';
+import { captureContext } from './context.js';
+
+async function labFolder() {
+  const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-lab-'));
+  await writeLabYaml(join(cwd, 'lab.yaml'), defaultSpec('tutorial-2016'));
+  return { cwd, dir: join(cwd, '.lxdstack', 'openstack-lab') };
+}
+
+test('a lab deployed on the simulator stays simulated for later commands without --simulate', async (t) => {
+  const { cwd } = await labFolder();
+  const { ctx } = captureContext(cwd);
+  const first = await openLab(ctx, { command: 'deploy', simulate: true });
+  await first.release();
+  const later = await openLab(ctx, { command: 'teardown' });
+  t.true(later.simulated);
+  await later.release();
+});
+
+test('--simulate on a lab that holds real resources is refused, naming the ledger', async (t) => {
+  const { cwd, dir } = await labFolder();
+  const ledger = await Ledger.open(dir, 'openstack-lab', 'deploy', false);
+  await ledger.recordResource({ kind: 'controller', name: 'lxdstack' });
+  const { ctx } = captureContext(cwd);
+  const error = await t.throwsAsync(openLab(ctx, { command: 'deploy', simulate: true }));
+  t.true(error instanceof InputError);
+  t.regex(error!.message, /was deployed for real \(see .*state\.json\); drop --simulate/);
+});
+
+test('a dry run reads the ledger without writing it or taking the lock', async (t) => {
+  const { cwd } = await labFolder();
+  const { ctx } = captureContext(cwd);
+  const view = await openLab(ctx, { command: 'deploy', readOnly: true, simulate: true });
+  await view.ledger.stepStarted('preflight');
+  const holder = await openLab(ctx, { command: 'deploy', simulate: true });
+  t.is(holder.ledger.step('preflight'), undefined);
+  await holder.release();
+});
