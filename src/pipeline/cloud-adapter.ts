@@ -10,7 +10,8 @@ import type { Ledger } from './ledger.js';
 import type { CloudPort, SmokeOutcome } from './ports.js';
 
 // The OpenStack port: post-deploy configuration, its removal, and the smoke suite with its reports. The
-// endpoint is the one the OS_* variables name (a sourced novarc); without one, configuration is skipped
+// endpoint is the one the OS_* variables name (a sourced novarc), else, for a real lab, its own Keystone
+// with the lab's admin password. A simulated lab without OS_* has no endpoint: configuration is skipped
 // with the reason and the smoke suite reports its API checks as skipped.
 
 /** The image configure uploads: LXDSTACK_IMAGE (a path or URL) with LXDSTACK_IMAGE_CHECKSUM. */
@@ -26,15 +27,26 @@ export function cloudPort(input: {
   labDirectory: string;
   env: NodeJS.ProcessEnv;
   simulated: boolean;
+  adminPassword: string;
+  /** The lab's Keystone v3 URL, read from the model (a real lab only). */
+  keystoneUrl: () => Promise<string | undefined>;
   signal?: AbortSignal;
 }): CloudPort {
   const { spec, env } = input;
-  const hasEndpoint = Boolean(env.OS_AUTH_URL);
+  const hasEndpoint = Boolean(env.OS_AUTH_URL) || !input.simulated;
   let client: Promise<OpenStackClient> | undefined;
+  const credentials = async () => {
+    if (env.OS_AUTH_URL) return (await import('../openstack/credentials.js')).credentialsFromEnv(env);
+    const keystoneUrl = await input.keystoneUrl();
+    if (!keystoneUrl)
+      throw new JobError('keystone has no address in `juju status` yet; wait for it, then deploy again.');
+    const { labAdminCredentials } = await import('../openstack/lab-credentials.js');
+    return labAdminCredentials({ keystoneUrl, password: input.adminPassword });
+  };
   // The OpenStack and smoke modules load when first needed, not for `lxdstack plan`.
   const connect = () =>
-    (client ??= Promise.all([import('../openstack/client.js'), import('../openstack/credentials.js')]).then(
-      ([{ createOpenStackClient }, { credentialsFromEnv }]) => createOpenStackClient(credentialsFromEnv(env)),
+    (client ??= Promise.all([import('../openstack/client.js'), credentials()]).then(
+      ([{ createOpenStackClient }, c]) => createOpenStackClient(c),
     ));
   const noEndpoint = `${input.simulated ? 'SIMULATION: ' : ''}no OpenStack endpoint is configured (source a novarc, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME)`;
 
@@ -82,7 +94,8 @@ export function cloudPort(input: {
         ...(hasEndpoint ? { client: await connect() } : {}),
         simulated: input.simulated,
         jujuChecks,
-        hypervisorType: facts.hypervisorType,
+        // A simulated lab checked against an outside cloud (OS_*) cannot expect the profile's hypervisor.
+        ...(input.simulated ? {} : { hypervisorType: facts.hypervisorType }),
         computeCount: spec.sizing.computeUnits,
         ...(input.signal ? { signal: input.signal } : {}),
       });

@@ -34,7 +34,7 @@ export function labEnv(
 }
 
 export interface WiringInput {
-  session: Pick<LabSession, 'simulated' | 'dir' | 'spec'>;
+  session: Pick<LabSession, 'simulated' | 'dir' | 'spec' | 'adminPassword'>;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   cwd: string;
@@ -52,14 +52,15 @@ export function createLabPorts(input: WiringInput): LabPorts {
       createLxdClient({ env: input.env, ...(input.signal ? { signal: input.signal } : {}) }),
     ));
   const flavour = PROFILES[spec.profile].juju;
+  const juju = jujuPort({
+    env,
+    flavour,
+    settleMs: session.simulated ? 0 : 15_000,
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
+  });
   return {
-    juju: jujuPort({
-      env,
-      flavour,
-      settleMs: session.simulated ? 0 : 15_000,
-      ...(input.signal ? { signal: input.signal } : {}),
-      ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
-    }),
+    juju,
     conjure: {
       deploySpell: async (run) => {
         const { createConjureEngine } = await import('../conjure/engine.js');
@@ -81,6 +82,11 @@ export function createLabPorts(input: WiringInput): LabPorts {
       labDirectory: session.dir,
       env: input.env,
       simulated: session.simulated,
+      adminPassword: session.adminPassword,
+      keystoneUrl: async () => {
+        const address = await juju.unitAddress(spec.controller, spec.model, 'keystone');
+        return address ? `http://${address}:5000/v3` : undefined;
+      },
       ...(input.signal ? { signal: input.signal } : {}),
     }),
   };
