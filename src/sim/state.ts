@@ -131,7 +131,8 @@ async function acquireLock(dir: string): Promise<() => Promise<void>> {
 /** A holder killed mid-update (e.g. by a test's timeout) must not block every later call. */
 async function breakStaleLock(path: string): Promise<void> {
   try {
-    const [info, text] = await Promise.all([stat(path), readFile(path, 'utf8')]);
+    const text = await readFile(path, 'utf8');
+    const info = await stat(path);
     const pid = Number(text.split(':')[0]);
     let alive = true;
     if (Number.isInteger(pid) && pid > 0) {
@@ -141,9 +142,12 @@ async function breakStaleLock(path: string): Promise<void> {
         alive = false;
       }
     }
-    if (!alive || Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(path, { force: true });
+    if (alive && Date.now() - info.mtimeMs <= STALE_LOCK_MS) return;
+    // The holder we judged may have released the lock and another taken it since: only remove the very
+    // lock we judged (same token), or we would break a live holder's lock and lose its update.
+    if (text !== '' && (await readFile(path, 'utf8')) === text) await rm(path, { force: true });
   } catch {
-    // gone in the meantime, or still being written
+    // gone in the meantime
   }
 }
 
