@@ -117,7 +117,7 @@ test('fault: a unit stuck in error is named with its hook and its log, on the fi
 
 test('fault: an error injected mid-deployment is reported within one poll of appearing', async (t) => {
   const lab = await simLab({
-    speed: 20,
+    speed: 10,
     faults: { unitErrors: [{ unit: 'mysql/0', hook: 'config-changed' }] },
   });
   await lab.client.deploy({ model: lab.model, bundlePath: bundle });
