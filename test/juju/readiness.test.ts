@@ -91,6 +91,7 @@ for (const version of ['2.9.46', '3.6.1']) {
     const seen: string[] = [];
     const result = await waitForReady(lab.client, lab.model, {
       ...quick,
+      stallMs: 60_000,
       readyMessages: ['Unit is ready'],
       expectedUnits: { mysql: 1, wordpress: 2 },
       onProgress: (_digest, _elapsed, verdict) => seen.push(verdict.kind),
@@ -124,6 +125,8 @@ test('fault: an error injected mid-deployment is reported within one poll of app
   const errorSeenAt: number[] = [];
   const result = await waitForReady(lab.client, lab.model, {
     ...quick,
+    // At this pace whole simulated phases pass without a visible change: no stall verdict here.
+    stallMs: 60_000,
     onProgress: (digest) => errorSeenAt.push(digest.applications.mysql!.errors.length),
   });
   t.is(result.kind, 'failed');
