@@ -232,3 +232,24 @@ test('kill-controller removes the controller and everything it made', async (t) 
   t.is(killed.code, 0, killed.stderr);
   t.deepEqual((await readSimState(sim.dir)).lxd, before.lxd);
 });
+
+test('fault: a named command fails once with its ERROR line and exit code, then succeeds', async (t) => {
+  const sim = await simulator('3.6.1');
+  await sim.juju('bootstrap', 'localhost', 'lab');
+  await sim.juju('add-model', 'm');
+  await writeFile(
+    join(sim.dir, 'faults.json'),
+    JSON.stringify({
+      failOnce: [
+        { command: 'deploy', message: 'cannot deploy bundle: connection is shut down', exitCode: 1 },
+      ],
+    }),
+  );
+  const bundle = join(FIXTURES, 'two-apps.yaml');
+  const first = await sim.juju('deploy', bundle);
+  t.deepEqual([first.code, first.stderr], [1, 'ERROR cannot deploy bundle: connection is shut down\n']);
+  t.deepEqual(Object.keys((await readSimState(sim.dir)).controllers.lab!.models.m!.applications), []);
+  const second = await sim.juju('deploy', bundle);
+  t.is(second.code, 0, second.stderr);
+  t.is((await sim.juju('deploy', bundle)).stdout, 'No changes to apply.\n');
+});
