@@ -16,7 +16,7 @@ import { SUITES, type SmokeInput, type SuiteName } from '../smoke/types.js';
 import { loadLabSpec } from '../spec/load.js';
 import { PROFILES } from '../spec/profiles.js';
 import type { LabSpec } from '../spec/schema.js';
-import { ExitCode, InputError, errorMessage } from '../util/errors.js';
+import { ExitCode, InputError, InterruptedError, errorMessage } from '../util/errors.js';
 import { parseYamlDocuments, readYamlText } from '../util/yaml.js';
 import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
 import { writeLine, type CommandContext } from './context.js';
@@ -127,7 +127,8 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
   const formats = parseReportFormats(options.report);
   const target = await chooseTarget(options, ctx);
   let client: OpenStackClient | undefined;
-  if (target.credentials) client = await createOpenStackClient(target.credentials, { signal: ctx.signal });
+  // the client gets no abort signal: after Ctrl-C the suite stops waiting, but its clean-up must still reach the cloud
+  if (target.credentials) client = await createOpenStackClient(target.credentials);
 
   const report = await runSmokeSuite({
     suite,
@@ -153,5 +154,7 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
     });
     for (const path of paths) writeLine(ctx.stdout, `Report: ${path}`);
   }
+  if (ctx.signal.aborted)
+    throw new InterruptedError('Interrupted: the suite stopped early and cleaned up what it created.');
   return report.ok ? ExitCode.ok : ExitCode.failure;
 }

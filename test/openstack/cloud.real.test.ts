@@ -1,6 +1,8 @@
 import test from 'ava';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenStackClient, type OpenStackClient } from '../../src/openstack/client.js';
@@ -311,6 +313,66 @@ test.serial(
     }
   },
 );
+
+test.serial('an image from a URL is downloaded, checked against its checksum and uploaded', async (t) => {
+  t.timeout(120_000);
+  const w = await setUp();
+  const bytes = await readFile(w.imagePath);
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(bytes),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const name = `lxdstack-url-${randomBytes(2).toString('hex')}`;
+  const dir = join(w.cwd, 'url');
+  try {
+    const ledger = await Ledger.open(dir, 'url', 'deploy');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/root.tar.gz`;
+    const report = await configureCloud(w.client, spec, {
+      ledger,
+      image: { url, checksum: w.checksum, name },
+      sshPublicKey: publicKey,
+      outDir: dir,
+    });
+    const item = report.items.find((i) => i.kind === 'openstack-image');
+    t.like(item, { name, action: 'created' });
+    t.like(await w.client.getImage(item!.id), { status: 'active', size: bytes.length });
+    await t.throwsAsync(stat(join(dir, 'downloads', `${name}.img`)));
+    // what else this run reused belongs to the first lab: only the image is this ledger's
+    t.deepEqual(
+      ledger.liveResources('openstack-image').map((r) => r.name),
+      [name],
+    );
+    await w.client.deleteImage(item!.id);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test.serial('an interrupted suite stops waiting and still removes every instance it booted', async (t) => {
+  t.timeout(300_000);
+  const w = await setUp();
+  const prefix = `lxdstack-int-${randomBytes(2).toString('hex')}`;
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 1500);
+  const report = await runSmokeSuite({
+    suite: 'compute',
+    client: w.client,
+    computeCount: 1,
+    instanceCount: 2,
+    imageName: image,
+    flavorName: 'm1.tiny',
+    namePrefix: prefix,
+    signal: controller.signal,
+  });
+  const boot = report.checks.find((c) => c.name === 'compute-boot');
+  t.is(boot?.outcome, 'fail');
+  t.regex(boot!.cause!, /Interrupted\./);
+  t.like(
+    report.checks.find((c) => c.name === 'cleanup'),
+    { outcome: 'pass' },
+  );
+  t.deepEqual(await w.client.listServers(`^${prefix}`), []);
+});
 
 test.serial('removal deletes exactly what configuration recorded, and the client files', async (t) => {
   t.timeout(300_000);
