@@ -143,7 +143,7 @@ function overlayPlans(spec: LabSpec): OverlayPlan[] {
   return plans;
 }
 
-function profileView(spec: LabSpec, options: RenderOptions): object {
+function profileView(spec: LabSpec, options: Pick<RenderOptions, 'hasKvm'>): object {
   const kvm = spec.profile === 'modern' && options.hasKvm === true;
   return {
     model: spec.model,
@@ -199,6 +199,11 @@ function spellFiles(
   };
 }
 
+/** The model's LXD profile (`juju-<model>`) as YAML: also what `doctor --fix` applies. Pure. */
+export function renderLxdProfile(spec: LabSpec, options: Pick<RenderOptions, 'hasKvm'> = {}): string {
+  return renderTemplate('lxd/profile.yaml.hbs', profileView(spec, options));
+}
+
 /** Render everything a lab needs from its spec. Pure (templates are read once and cached). */
 export function renderLab(spec: LabSpec, options: RenderOptions): RenderedLab {
   const bundle = renderTemplate(`bundles/${spec.profile}.yaml.hbs`, bundleView(spec, options));
@@ -206,7 +211,7 @@ export function renderLab(spec: LabSpec, options: RenderOptions): RenderedLab {
     name: plan.name,
     text: renderTemplate(plan.template, plan.view),
   }));
-  const lxdProfile = renderTemplate('lxd/profile.yaml.hbs', profileView(spec, options));
+  const lxdProfile = renderLxdProfile(spec, options);
   const conjurefile = renderTemplate('conjure/Conjurefile.hbs', {
     spell: './spell',
     cloud: spec.target.cloud,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultSpec } from '../spec/defaults.js';
@@ -8,6 +9,8 @@ import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
 import { runDoctorChecks } from '../lxd/doctor.js';
 import type { AppliedFix } from '../lxd/host-changes.js';
+import type { ModelProfile, PrepareReport } from '../lxd/prepare.js';
+import { parseYaml } from '../util/yaml.js';
 import { writeLine, type CommandContext } from './context.js';
 
 export interface DoctorOptions {
@@ -58,17 +61,40 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   let results = await runDoctorChecks(input, { client });
   let fixes: AppliedFix[] | undefined;
 
-  if (options.fix && results.some((r) => r.status !== 'pass' && r.change)) {
-    const [{ Ledger }, { acquireLabLock }, { applyDoctorFixes }] = await Promise.all([
-      import('../pipeline/ledger.js'),
-      import('../pipeline/lock.js'),
-      import('../lxd/host-changes.js'),
-    ]);
+  let profileReport: PrepareReport | undefined;
+  if (options.fix) {
+    const [{ Ledger }, { acquireLabLock }, { applyDoctorFixes }, { prepareLxd }, { renderLxdProfile }] =
+      await Promise.all([
+        import('../pipeline/ledger.js'),
+        import('../pipeline/lock.js'),
+        import('../lxd/host-changes.js'),
+        import('../lxd/prepare.js'),
+        import('../bundle/render.js'),
+      ]);
     const directory = labDir(ctx.cwd, spec.name);
     const lock = await acquireLabLock(directory, 'doctor --fix');
     try {
       const ledger = await Ledger.open(directory, spec.name, 'doctor --fix');
-      fixes = await applyDoctorFixes(results, ledger, { client });
+      if (results.some((r) => r.status !== 'pass' && r.change)) {
+        fixes = await applyDoctorFixes(results, ledger, { client });
+      }
+      // The model's LXD profile is a safe fix too: created (or updated, its old content kept in the
+      // ledger) and read back, so deploy finds it as intended.
+      const lxdReachable = !results.some(
+        (r) => ['lxd-installed', 'lxd-daemon', 'lxd-socket'].includes(r.id) && r.status === 'fail',
+      );
+      if (lxdReachable) {
+        const profile = parseYaml(
+          renderLxdProfile(spec, { hasKvm: existsSync('/dev/kvm') }),
+          'lxd-profile.yaml',
+        );
+        profileReport = await prepareLxd(spec, {
+          client,
+          ledger,
+          profileName: `juju-${spec.model}`,
+          profile: profile as ModelProfile,
+        });
+      }
     } finally {
       await lock.release();
     }
@@ -79,7 +105,17 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   if (options.json) {
     writeLine(
       ctx.stdout,
-      JSON.stringify({ ok, source, checks: results, ...(fixes ? { fixes } : {}) }, null, 2),
+      JSON.stringify(
+        {
+          ok,
+          source,
+          checks: results,
+          ...(fixes ? { fixes } : {}),
+          ...(profileReport ? { prepared: profileReport } : {}),
+        },
+        null,
+        2,
+      ),
     );
   } else {
     writeLine(ctx.stdout, `lxdstack doctor (${source})`);
@@ -88,6 +124,12 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         ctx.stdout,
         `FIXED ${fix.checkId}: ${fix.command}${fix.previous === undefined ? '' : ` (was ${fix.previous})`}`,
       );
+    for (const command of profileReport?.commands ?? [])
+      writeLine(ctx.stdout, `FIXED model profile: ${command}`);
+    for (const difference of profileReport?.profile.changed ?? [])
+      writeLine(ctx.stdout, `WARN  LXD changed ${difference.key} of profile ${profileReport?.profile.name}`);
+    for (const key of profileReport?.profile.dropped ?? [])
+      writeLine(ctx.stdout, `WARN  LXD dropped ${key} of profile ${profileReport?.profile.name}`);
     printChecks(ctx, results);
     if (options.fix && fixes)
       writeLine(

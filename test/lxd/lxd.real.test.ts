@@ -292,7 +292,7 @@ test.serial(
     const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-doctor-fix-'));
     await writeFile(
       join(cwd, 'lab.yaml'),
-      `name: fixlab\nprofile: tutorial-2016\nlxd:\n  bridge: ${bridge}\n`,
+      `name: fixlab\nprofile: tutorial-2016\nmodel: ${prefix}-fix\nlxd:\n  bridge: ${bridge}\n`,
     );
     const env = {
       PATH: process.env.PATH,
@@ -310,6 +310,8 @@ test.serial(
       /^PASS {2}Juju: LXDSTACK_JUJU=.*juju-2\.9 \(a stand-in such as the simulator\) reports 2\.9\.49/m,
     );
     t.regex(fixed.stdout, new RegExp(`^PASS {2}${bridge} IPv6: IPv6 off$`, 'm'));
+    t.regex(fixed.stdout, new RegExp(`^FIXED model profile: lxc profile create juju-${prefix}-fix$`, 'm'));
+    t.truthy(await client.getProfile(`juju-${prefix}-fix`), 'the model profile exists after --fix');
     const failed = fixed.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
     t.is(
       fixed.exitCode,
@@ -327,6 +329,7 @@ test.serial(
     t.not((await client.getNetwork(bridge))?.config['ipv6.address'], 'none');
     t.is((await client.getNetwork(bridge))?.config['ipv4.nat'], 'false');
     t.deepEqual(await probeSysctl(), sysctlBefore, 'every sysctl is back to its value before --fix');
+    t.is(await client.getProfile(`juju-${prefix}-fix`), undefined, 'teardown removed the model profile');
   },
 );
 
