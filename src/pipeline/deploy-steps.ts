@@ -109,6 +109,11 @@ export function deploySteps(input: DeployInput): Step[] {
     commands: () => ports.lxd.describe.prepare(),
     satisfied: async () => doneEarlier(ledger, 'prepare-lxd'),
     run: async (io) => {
+      if (spec.target.kind === 'nested-container' && !input.simulated) {
+        throw new InputError(
+          'deploy does not build the nested-container layout yet; set target.kind to localhost (or an existing controller, MAAS or LXD cluster) in the lab answers.',
+        );
+      }
       const notes = await ports.lxd.prepare(ledger);
       for (const note of notes) io.report(note);
       return notes.length ? notes.join('; ') : undefined;

@@ -137,7 +137,7 @@ export function simulatedLxdPort(input: {
   return {
     preflight: () => measureHost(spec, input.client, true, input.env),
     prepare: async () => [
-      `SIMULATION: the host's LXD is left untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,
+      `SIMULATION: host LXD untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,
     ],
     applyModelProfile: async () => {
       const state = await readSimState(simDir);
@@ -146,9 +146,7 @@ export function simulatedLxdPort(input: {
           `the simulator has no LXD profile ${profileName} after add-model; run \`lxdstack deploy --simulate\` again.`,
         );
       }
-      return [
-        `SIMULATION: profile ${profileName} is present in the simulator (it keeps profile names, not their content)`,
-      ];
+      return [`SIMULATION: profile ${profileName} present in the simulator (names only, no content)`];
     },
     removeLabResources: async () => [],
     removeModelLeftovers: async (model) => {
