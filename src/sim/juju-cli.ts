@@ -707,7 +707,14 @@ const config: Command = async (ctx, args) => {
   });
 };
 
-let taskCounter = 0;
+/** The next `count` task ids, as juju hands them out (increasing, never reused). */
+async function nextTaskIds(ctx: SimContext, count: number): Promise<string[]> {
+  return updateSimState(ctx.dir, (state) => {
+    const first = (state.lastTaskId ?? 0) + 1;
+    state.lastTaskId = first + count - 1;
+    return Array.from({ length: count }, (_, i) => String(first + i));
+  });
+}
 
 function unitOrLeader(model: SimModel, target: string): string {
   const [appName, suffix] = target.split('/');
@@ -733,8 +740,7 @@ const runAction: Command = async (ctx, args) => {
   const state = await readSimState(ctx.dir);
   const { model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
   const unit = unitOrLeader(model, target);
-  taskCounter += 1;
-  const id = String(taskCounter + 1);
+  const [id] = await nextTaskIds(ctx, 1);
   const result = {
     [unit]: {
       id,
@@ -785,11 +791,12 @@ const exec: Command = async (ctx, args) => {
       'You must specify a target, either through --all, --machine, --application or --unit',
       2,
     );
+  const ids = await nextTaskIds(ctx, units.length);
   const result = Object.fromEntries(
     units.map((u, i) => [
       u,
       {
-        id: String(i + 2),
+        id: ids[i],
         results: { 'return-code': 0, stdout: `simulated: ${command}\n` },
         status: 'completed',
         unit: u,

@@ -84,6 +84,8 @@ export interface SimState {
   lxd: SimLxdFacts;
   /** Keys of one-shot faults already spent (see faults.ts). */
   spentFaults: string[];
+  /** Juju numbers actions and exec tasks per controller; one counter is enough for the simulator. */
+  lastTaskId?: number;
 }
 
 const STATE_FILE = 'state.json';

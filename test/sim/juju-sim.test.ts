@@ -188,8 +188,12 @@ test('units, actions, config, logs and controllers through the command line', as
 
   const action = JSON.parse(
     (await sim.juju('run', 'mysql/leader', 'backup', '--format', 'json')).stdout,
-  ) as Record<string, { status: string }>;
+  ) as Record<string, { status: string; id: string }>;
   t.is(action['mysql/0']!.status, 'completed');
+  const second = JSON.parse(
+    (await sim.juju('run', 'mysql/0', 'backup', '--format', 'json')).stdout,
+  ) as Record<string, { id: string }>;
+  t.is(Number(second['mysql/0']!.id), Number(action['mysql/0']!.id) + 1, 'task ids increase');
   const exec = JSON.parse(
     (await sim.juju('exec', '--format', 'json', '--unit', 'mysql/0', '--', 'hostname')).stdout,
   ) as Record<string, { results: { stdout: string } }>;
