@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleTopology, topologySvg } from '../bundle/graph.js';
 import { createOpenStackClient, type OpenStackClient } from '../openstack/client.js';
@@ -8,7 +9,7 @@ import {
   type OpenStackCredentials,
 } from '../openstack/credentials.js';
 import { configuredLabCredentials } from '../openstack/lab-credentials.js';
-import { EXTERNAL_NETWORK, KEYPAIR, TENANT_NETWORK, imagePlan } from '../openstack/plan.js';
+import { EXTERNAL_NETWORK, KEYPAIR, TENANT_NETWORK, hostIsOnNetwork, imagePlan } from '../openstack/plan.js';
 import { readLedgerState, LEDGER_FILE } from '../pipeline/ledger.js';
 import { parseReportFormats, renderTextReport, writeReports } from '../smoke/report.js';
 import { runSmokeSuite } from '../smoke/suite.js';
@@ -90,6 +91,13 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
   );
 }
 
+function localAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && i.family === 'IPv4')
+    .map((i) => i!.address);
+}
+
 /** What the suite should expect of the lab: the names its configuration created, its hypervisor and size. */
 function labExpectations(spec: LabSpec): Partial<SmokeInput> {
   return {
@@ -100,6 +108,8 @@ function labExpectations(spec: LabSpec): Partial<SmokeInput> {
     keypairName: KEYPAIR,
     externalNetworkName: EXTERNAL_NETWORK,
     tenantNetworkName: TENANT_NETWORK,
+    // ping and SSH are tried only when this host has an address on the floating network (the spell's bridge)
+    floatingNetworkReachable: hostIsOnNetwork(spec.network.externalCidr, localAddresses()),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { LabSpec } from '../spec/schema.js';
 import { PROFILES } from '../spec/profiles.js';
+import { isHostIn, parseCidr, parseIpv4 } from '../spec/net.js';
 
 // Pure decisions of the post-deploy configuration: names, image format, flavor sizes, the networks'
 // shape. The names follow the 2016 spell's steps (ext-net, ubuntu-net, ubuntu-router, ubuntu-keypair).
@@ -97,4 +98,14 @@ export function parseChecksum(text: string): { algorithm: ChecksumAlgorithm; hex
 /** A shell-safe single-quoted word for novarc. */
 export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'"'"'`)}'`;
+}
+
+/** True when one of this host's IPv4 addresses lies in `cidr`: then the floating network is on a local link. */
+export function hostIsOnNetwork(cidrText: string, addresses: readonly string[]): boolean {
+  const cidr = parseCidr(cidrText);
+  if ('error' in cidr) return false;
+  return addresses.some((text) => {
+    const address = parseIpv4(text);
+    return address !== undefined && isHostIn(cidr, address);
+  });
 }

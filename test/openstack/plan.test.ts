@@ -2,6 +2,7 @@ import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import {
   firstHost,
+  hostIsOnNetwork,
   flavorsForHost,
   imagePlan,
   largestHost,
@@ -52,4 +53,10 @@ test('novarc values survive the shell, quotes and all', (t) => {
   const value = `it's "$HOME" \`x\` a: b # c`;
   t.is(execFileSync('/bin/sh', ['-c', `printf %s ${shellQuote(value)}`], { encoding: 'utf8' }), value);
   t.is(firstHost('10.101.0.0/24'), '10.101.0.1');
+});
+
+test('the floating network is reachable when this host has an address in it', (t) => {
+  t.true(hostIsOnNetwork('10.99.0.0/24', ['127.0.0.1', '10.99.0.1']));
+  t.false(hostIsOnNetwork('10.99.0.0/24', ['127.0.0.1', '10.98.0.1']));
+  t.false(hostIsOnNetwork('not-a-cidr', ['10.99.0.1']));
 });
