@@ -168,6 +168,7 @@ export function deploySteps(input: DeployInput): Step[] {
 
   const conjure = spec.engine === 'conjure-up';
   const modelName = `${controller}:${model}`;
+  let modelSeen: boolean | undefined;
   const modelStep: Step = {
     name: 'model',
     title: `Model ${model} and its LXD profile`,
@@ -180,6 +181,7 @@ export function deploySteps(input: DeployInput): Step[] {
           ],
     satisfied: async () => {
       const exists = await ports.juju.modelExists(controller, model);
+      modelSeen = exists;
       const ours = ledger.findResource('model', modelName);
       if (exists && !ours) {
         throw new InputError(
@@ -193,7 +195,10 @@ export function deploySteps(input: DeployInput): Step[] {
       return undefined;
     },
     run: async () => {
-      if (!(await ports.juju.modelExists(controller, model))) {
+      // satisfied() looked just before this attempt (it runs before every attempt).
+      const exists = modelSeen ?? (await ports.juju.modelExists(controller, model));
+      modelSeen = undefined;
+      if (!exists) {
         const record = await ledger.beginResource({
           kind: 'model',
           name: `${controller}:${model}`,
@@ -218,7 +223,6 @@ export function deploySteps(input: DeployInput): Step[] {
       conjure ? ports.conjure.describe(spellInput) : ports.juju.describe.deployBundle(deployInput),
     ],
     satisfied: async () => {
-      if (!(await ports.juju.modelExists(controller, model))) return undefined;
       const present = new Set(await ports.juju.applications(controller, model));
       const missing = rendered.applications.filter((a) => !present.has(a));
       return missing.length === 0

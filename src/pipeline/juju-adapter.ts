@@ -1,5 +1,6 @@
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
+import { JujuError } from '../juju/errors.js';
 import { assessReadiness, waitForReady, type ReadyResult } from '../juju/readiness.js';
 import { InterruptedError, JobError, formatDuration } from '../util/errors.js';
 import { describeCommand } from '../util/run.js';
@@ -149,7 +150,15 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     deployBundle: async ({ controller, model, bundlePath, overlays }) => {
       await (await client()).deploy({ model: qualified(controller, model), bundlePath, overlays });
     },
-    applications: async (controller, model) => Object.keys((await status(controller, model)).applications),
+    applications: async (controller, model) => {
+      try {
+        return Object.keys((await status(controller, model)).applications);
+      } catch (error) {
+        // No model yet means no applications yet (one juju call instead of two).
+        if (error instanceof JujuError && /model .* not found/.test(error.errorLine)) return [];
+        throw error;
+      }
+    },
     isReady: async (controller, model, unitless) => {
       const rules = {
         settleMs: 0,

@@ -32,7 +32,7 @@ export interface JujuPort {
     bundlePath: string;
     overlays: string[];
   }): Promise<void>;
-  /** Applications the model has now (deploy's postcondition). */
+  /** Applications the model has now (deploy's postcondition); none when the model does not exist. */
   applications(controller: string, model: string): Promise<string[]>;
   /** One status read: ready now? (wait's postcondition). `unitless`: applications the bundle gives no units. */
   isReady(controller: string, model: string, unitless: readonly string[]): Promise<boolean>;
