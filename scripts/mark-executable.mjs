@@ -1,6 +1,6 @@
 // After tsc: make the CLI executable and place the simulator's `juju` and `conjure-up` launchers in
 // dist/sim-bin, so tests and `--simulate` can put that folder first on PATH, exactly as a user's juju.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,14 @@ for (const [name, entry] of [
   ['conjure-up', '../src/sim/conjure-main.js'],
 ]) {
   const file = join(bin, name);
-  writeFileSync(file, `#!/usr/bin/env node\nimport '${entry}';\n`);
+  const text = `#!/usr/bin/env node\nimport '${entry}';\n`;
+  let current = '';
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    // first build
+  }
+  // Rewriting a launcher that a running test is executing fails that spawn with ETXTBSY.
+  if (current !== text) writeFileSync(file, text);
   chmodSync(file, 0o755);
 }
