@@ -119,7 +119,9 @@ async function labTopology(
   ctx: CommandContext,
 ): Promise<string | undefined> {
   if (!labDirectory) return undefined;
-  const bundlePath = join(labDirectory, 'bundle.yaml');
+  // spell/bundle.yaml is the base bundle with the lab's overlays merged: the lab as deployed.
+  const merged = join(labDirectory, 'spell', 'bundle.yaml');
+  const bundlePath = (await exists(merged)) ? merged : join(labDirectory, 'bundle.yaml');
   if (!(await exists(bundlePath))) return undefined;
   try {
     const bundle = parseYamlDocuments(await readYamlText(bundlePath, 'bundle'), bundlePath)[0];
