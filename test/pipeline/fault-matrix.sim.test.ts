@@ -252,3 +252,21 @@ test.serial(
     await teardownLeavesNothing(t, lab);
   },
 );
+
+test.serial(
+  'teardown escalates: a destroy-model that fails is forced (--force --no-wait) and the simulator ends clean',
+  async (t) => {
+    const lab = await newSimLab();
+    t.is((await cli(lab, ['deploy', '--simulate'])).exitCode, 0);
+    await setFaults(lab, {
+      failOnce: [{ command: 'destroy-model', message: 'timeout while waiting for the model to be removed' }],
+    });
+    const down = await cli(lab, ['teardown', '--yes']);
+    t.is(down.exitCode, 0, down.stderr);
+    t.regex(
+      down.stdout,
+      /destroy-model .*timeout while waiting for the model to be removed.*; forcing \(--force --no-wait\)/,
+    );
+    t.deepEqual(await simFootprint(lab), CLEAN);
+  },
+);
