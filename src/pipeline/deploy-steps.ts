@@ -43,6 +43,11 @@ export const DEPLOY_STEP_NAMES = [
   'verify',
 ] as const;
 
+/** Targets whose machines are not this host's LXD containers. */
+const REMOTE_TARGETS: ReadonlySet<string> = new Set(['existing-controller', 'maas', 'lxd-cluster']);
+/** Preflight checks that still matter for a remote target: the tools run from here. */
+const TOOL_CHECKS: ReadonlySet<string> = new Set(['juju', 'conjure-up']);
+
 /** Model config and bootstrap config from the spec: the proxies go to both. */
 export function proxyConfig(spec: LabSpec): Record<string, string> {
   const config: Record<string, string> = {};
@@ -77,6 +82,7 @@ export function deploySteps(input: DeployInput): Step[] {
   const deployInput = { controller, model, bundlePath: rendered.bundlePath, overlays: rendered.overlayPaths };
   const spellInput = { spellDir: rendered.spellDir, cloud: spec.target.cloud, controller, model };
 
+  const remoteTarget = REMOTE_TARGETS.has(spec.target.kind);
   const preflight: Step = {
     name: 'preflight',
     title: 'Preflight (doctor)',
@@ -87,7 +93,9 @@ export function deploySteps(input: DeployInput): Step[] {
       for (const check of checks) {
         if (check.status !== 'pass') io.report(`${check.status}: ${check.title}: ${check.measured}`);
       }
-      const failed = checks.filter((c) => c.status === 'fail');
+      // A remote target (existing controller, MAAS, LXD cluster) does not use this host's LXD: only the
+      // tools it runs here can refuse the deploy.
+      const failed = checks.filter((c) => c.status === 'fail' && (!remoteTarget || TOOL_CHECKS.has(c.id)));
       if (input.simulated) {
         return `SIMULATION: ${checks.length} host checks reported as information (${failed.length} would fail on this host)`;
       }
@@ -107,7 +115,10 @@ export function deploySteps(input: DeployInput): Step[] {
     name: 'prepare-lxd',
     title: 'Prepare LXD',
     commands: () => ports.lxd.describe.prepare(),
-    satisfied: async () => doneEarlier(ledger, 'prepare-lxd'),
+    satisfied: async () =>
+      remoteTarget
+        ? `the target is ${spec.target.kind} (cloud ${spec.target.cloud}): this host's LXD is not used`
+        : doneEarlier(ledger, 'prepare-lxd'),
     run: async (io) => {
       if (spec.target.kind === 'nested-container' && !input.simulated) {
         throw new InputError(
@@ -210,6 +221,7 @@ export function deploySteps(input: DeployInput): Step[] {
         const record = ledger.findResource('model', `${controller}:${model}`);
         if (record?.state === 'creating') await ledger.commitResource(record.id);
       }
+      if (remoteTarget) return `model added on ${spec.target.kind} (no local LXD profile to apply)`;
       const notes = await ports.lxd.applyModelProfile(ledger);
       return notes.join('; ');
     },

@@ -241,3 +241,17 @@ test('an existing-controller target is reused, never bootstrapped, and refused w
   await teardown(s);
   t.true(s.world.controllers.has('lxdstack'));
 });
+
+test('a MAAS target is deployed through juju alone: host LXD checks do not refuse, LXD is not prepared', async (t) => {
+  const s = await setup({ simulated: false });
+  s.spec = { ...s.spec, target: { ...s.spec.target, kind: 'maas', cloud: 'maas-lab' } };
+  const run = await deploy(s);
+  t.false(s.world.calls.includes('prepare'));
+  t.false(s.world.calls.includes('applyModelProfile'));
+  t.true(s.world.calls.includes('bootstrap'));
+  const prepare = run.results.find((r) => r.step.name === 'prepare-lxd')!;
+  t.deepEqual(prepare.outcome, {
+    state: 'skipped',
+    reason: "the target is maas (cloud maas-lab): this host's LXD is not used",
+  });
+});
