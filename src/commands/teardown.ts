@@ -1,5 +1,5 @@
 import { InputError } from '../util/errors.js';
-import { DEPLOY_STEP_NAMES } from '../pipeline/deploy-steps.js';
+import { DEPLOY_STEP_NAMES, isRemoteTarget } from '../pipeline/deploy-steps.js';
 import { openLab, type LabSession } from '../pipeline/lab.js';
 import type { LabPorts } from '../pipeline/ports.js';
 import { teardownSummary } from '../pipeline/summary.js';
@@ -60,6 +60,7 @@ export async function teardownInSession(
     ports,
     model: session.spec.model,
     keepController: options.keepController,
+    remoteTarget: isRemoteTarget(session.spec),
     gracefulTimeoutMs: session.simulated ? GRACEFUL_MS.simulated : GRACEFUL_MS.real,
     onLeftovers: (found) => (leftovers = found),
   });

@@ -45,6 +45,10 @@ export const DEPLOY_STEP_NAMES = [
 
 /** Targets whose machines are not this host's LXD containers. */
 const REMOTE_TARGETS: ReadonlySet<string> = new Set(['existing-controller', 'maas', 'lxd-cluster']);
+export function isRemoteTarget(spec: Pick<LabSpec, 'target'>): boolean {
+  return REMOTE_TARGETS.has(spec.target.kind);
+}
+
 /** Preflight checks that still matter for a remote target: the tools run from here. */
 const TOOL_CHECKS: ReadonlySet<string> = new Set(['juju', 'conjure-up']);
 
@@ -82,7 +86,7 @@ export function deploySteps(input: DeployInput): Step[] {
   const deployInput = { controller, model, bundlePath: rendered.bundlePath, overlays: rendered.overlayPaths };
   const spellInput = { spellDir: rendered.spellDir, cloud: spec.target.cloud, controller, model };
 
-  const remoteTarget = REMOTE_TARGETS.has(spec.target.kind);
+  const remoteTarget = isRemoteTarget(spec);
   const preflight: Step = {
     name: 'preflight',
     title: 'Preflight (doctor)',

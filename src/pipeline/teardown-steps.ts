@@ -14,6 +14,8 @@ export interface TeardownInput {
   /** The lab's model name (leftover LXD objects are named after it). */
   model: string;
   keepController: boolean;
+  /** The lab's machines are not this host's LXD containers (existing controller, MAAS, LXD cluster). */
+  remoteTarget: boolean;
   /** How long a graceful destroy-model may take before force is used. */
   gracefulTimeoutMs: number;
   /** Receives anything that remained after teardown, one sentence each. */
@@ -85,7 +87,9 @@ export function teardownSteps(input: TeardownInput): Step[] {
               `forced destroy-model failed too (${errorMessage(forceError).split('\n')[0]}); removing its LXD instances and profile`,
             );
           }
-          for (const note of await ports.lxd.removeModelLeftovers(names.model)) io.report(note);
+          if (!input.remoteTarget) {
+            for (const note of await ports.lxd.removeModelLeftovers(names.model)) io.report(note);
+          }
         }
         await ledger.releaseResource(record.id);
         removed.push(record.name);
@@ -164,7 +168,7 @@ export function teardownSteps(input: TeardownInput): Step[] {
     satisfied: async () => undefined,
     run: async () => {
       const leftovers = [
-        ...(await ports.lxd.leftovers(ledger, input.model)),
+        ...(input.remoteTarget ? [] : await ports.lxd.leftovers(ledger, input.model)),
         ...ledger
           .liveResources()
           // LXD records are the LXD port's to report; the rest are Juju's and OpenStack's.

@@ -64,6 +64,7 @@ async function teardown(
     ports: fakePorts(s.world, APPS),
     model: s.spec.model,
     keepController,
+    remoteTarget: false,
     gracefulTimeoutMs: 1000,
     onLeftovers: (l) => (leftovers = l),
   });
