@@ -1,0 +1,70 @@
+import test from 'ava';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderLab } from '../../src/bundle/render.js';
+import { createLxdClient, type LxdClient } from '../../src/lxd/client.js';
+import { Ledger } from '../../src/pipeline/ledger.js';
+import { realLxdPort } from '../../src/pipeline/lxd-adapter.js';
+import { defaultSpec } from '../../src/spec/defaults.js';
+
+// Deploy's "prepare LXD" and "model profile" steps and teardown's LXD part, on the real LXD of
+// scripts/lxd-up.sh: a pool and the rendered model profile are created and recorded, then removed
+// exactly, leaving nothing. Only resources with a unique test name are touched.
+
+async function realLxd(): Promise<LxdClient> {
+  try {
+    const client = createLxdClient();
+    await client.getServer();
+    if (!(await client.getNetwork('lxdbr0'))) throw new Error('there is no lxdbr0 bridge');
+    return client;
+  } catch (error) {
+    throw new Error(
+      `The real LXD is not ready (${(error as Error).message}): run \`bash scripts/lxd-up.sh\` first, then the real tests again.`,
+    );
+  }
+}
+
+test('the real LXD port prepares a pool and the model profile, records them, and teardown removes exactly those', async (t) => {
+  const client = await realLxd();
+  const tag = Math.random().toString(36).slice(2, 7);
+  const spec = {
+    ...defaultSpec('tutorial-2016'),
+    model: `pt${tag}`,
+    lxd: { storagePool: `lxdstack-pt-${tag}`, storageDriver: 'dir' as const, bridge: 'lxdbr0', mtu: 1500 },
+  };
+  const rendered = renderLab(spec, { adminPassword: 'placeholder-password' });
+  const ledger = await Ledger.open(await mkdtemp(join(tmpdir(), 'lxdstack-lxd-port-')), 'pt', 'test');
+  const port = realLxdPort({
+    spec,
+    client: async () => client,
+    env: process.env,
+    profileYaml: async () => rendered.lxdProfile,
+  });
+  try {
+    t.deepEqual(await port.prepare(ledger), [
+      `pool lxdstack-pt-${tag} created`,
+      'bridge lxdbr0 present',
+      `profile juju-pt${tag} applied`,
+    ]);
+    t.deepEqual(
+      ledger.liveResources().map((r) => `${r.kind}:${r.name}:${r.state}`),
+      [`lxd-pool:lxdstack-pt-${tag}:created`, `lxd-profile:juju-pt${tag}:created`],
+    );
+    const profile = await client.getProfile(`juju-pt${tag}`);
+    t.truthy(
+      profile?.config['security.nesting'] ?? profile?.config['linux.kernel_modules'],
+      'the rendered profile content reached LXD',
+    );
+    t.deepEqual(await port.applyModelProfile(ledger), [`profile juju-pt${tag} applied`]);
+  } finally {
+    t.deepEqual(await port.removeLabResources(ledger), [
+      `lxc profile delete juju-pt${tag}`,
+      `lxc storage delete lxdstack-pt-${tag}`,
+    ]);
+  }
+  t.deepEqual(await port.leftovers(ledger, spec.model), []);
+  t.is(await client.getStoragePool(spec.lxd.storagePool), undefined);
+  t.is(await client.getProfile(`juju-pt${tag}`), undefined);
+  t.truthy(await client.getNetwork('lxdbr0'), 'a bridge the lab did not create is kept');
+});
