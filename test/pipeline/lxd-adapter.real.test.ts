@@ -21,6 +21,7 @@ async function realLxd(): Promise<LxdClient> {
   } catch (error) {
     throw new Error(
       `The real LXD is not ready (${(error as Error).message}): run \`bash scripts/lxd-up.sh\` first, then the real tests again.`,
+      { cause: error },
     );
   }
 }
