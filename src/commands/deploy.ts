@@ -4,7 +4,7 @@ import { JobError } from '../util/errors.js';
 import { deploySteps } from '../pipeline/deploy-steps.js';
 import { openLab, type LabSession } from '../pipeline/lab.js';
 import type { LabPorts, SmokeOutcome } from '../pipeline/ports.js';
-import { planLab } from '../pipeline/render.js';
+import { labHasKvm, planLab } from '../pipeline/render.js';
 import { deploySummary, SIMULATION_BANNER } from '../pipeline/summary.js';
 import { runStepList } from '../pipeline/task-list.js';
 import { createLabPorts } from '../pipeline/wiring.js';
@@ -33,7 +33,9 @@ export async function deployInSession(
   options: { dryRun?: boolean; flags: string; engine?: LabSpec['engine']; ports?: LabPorts },
 ): Promise<number> {
   const { spec } = session;
-  const plan = await planLab(spec, session.dir, session.adminPassword);
+  const plan = await planLab(spec, session.dir, session.adminPassword, {
+    hasKvm: labHasKvm(session.simulated),
+  });
   if (!plan.valid) {
     throw new JobError(
       `The rendered bundle does not pass Juju's checks; run \`lxdstack plan${options.flags ? ` ${options.flags}` : ''}\` for details.`,

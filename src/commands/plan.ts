@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { deploySteps } from '../pipeline/deploy-steps.js';
 import { openLab } from '../pipeline/lab.js';
-import { planLab } from '../pipeline/render.js';
+import { labHasKvm, planLab } from '../pipeline/render.js';
 import { createLabPorts } from '../pipeline/wiring.js';
 import { writeLine, type CommandContext } from './context.js';
 
@@ -21,7 +21,9 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     readOnly: true,
     ...(options.answers ? { answers: options.answers } : {}),
   });
-  const plan = await planLab(session.spec, session.dir, session.adminPassword);
+  const plan = await planLab(session.spec, session.dir, session.adminPassword, {
+    hasKvm: labHasKvm(session.simulated),
+  });
   const ports = createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
   const steps = deploySteps({
     spec: session.spec,

@@ -1,5 +1,5 @@
 import { openLab } from '../pipeline/lab.js';
-import { planLab } from '../pipeline/render.js';
+import { labHasKvm, planLab } from '../pipeline/render.js';
 import { parseScaleAssignment, scaleSteps } from '../pipeline/scale.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { runStepList } from '../pipeline/task-list.js';
@@ -24,7 +24,9 @@ export async function runScale(options: ScaleOptions, ctx: CommandContext): Prom
   try {
     if (session.simulated) writeLine(ctx.stdout, SIMULATION_BANNER);
     const ports = createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
-    const plan = await planLab(session.spec, session.dir, session.adminPassword);
+    const plan = await planLab(session.spec, session.dir, session.adminPassword, {
+      hasKvm: labHasKvm(session.simulated),
+    });
     const steps = scaleSteps({
       spec: session.spec,
       ledger: session.ledger,

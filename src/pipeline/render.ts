@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleChanges } from '../bundle/changes.js';
 import { mergeBundle } from '../bundle/merge.js';
@@ -44,9 +45,19 @@ export function bundleApplicationNames(bundle: unknown): string[] {
   return isMap(apps) ? Object.keys(apps).sort() : [];
 }
 
-export async function planLab(spec: LabSpec, labDirectory: string, adminPassword: string): Promise<LabPlan> {
+/** Whether nova-compute can use kvm: the host has /dev/kvm (a simulated lab never does). */
+export function labHasKvm(simulated: boolean): boolean {
+  return !simulated && existsSync('/dev/kvm');
+}
+
+export async function planLab(
+  spec: LabSpec,
+  labDirectory: string,
+  adminPassword: string,
+  options: { hasKvm: boolean },
+): Promise<LabPlan> {
   const flavour = PROFILES[spec.profile].juju;
-  const rendered = renderLab(spec, { adminPassword });
+  const rendered = renderLab(spec, { adminPassword, hasKvm: options.hasKvm });
   const files = await writeRenderedLab(labDirectory, rendered);
   const base = parseBundleText(rendered.bundle, 'bundle.yaml')[0] ?? {};
   const overlays = rendered.overlays.map((o) => parseBundleText(o.text, `overlays/${o.name}`)[0] ?? {});
