@@ -117,7 +117,7 @@ function statusProcessRow() {
   execFileSync(juju, ['bootstrap', 'localhost', 'lxdstack'], { env, stdio: 'ignore' });
   execFileSync(juju, ['add-model', 'openstack'], { env, stdio: 'ignore' });
   execFileSync(juju, ['deploy', join(root, 'test/fixtures/juju/tutorial')], { env, stdio: 'ignore' });
-  const cliArgs = [join(root, 'dist/src/cli.js'), 'status', '--json', '--model', 'lxdstack:openstack'];
+  const cliArgs = [join(root, 'dist/bin/cli.js'), 'status', '--json', '--model', 'lxdstack:openstack'];
   const value = timeProcess(process.execPath, cliArgs, env, 9);
   const jujuAlone = timeProcess(juju, ['status', '-m', 'lxdstack:openstack', '--format', 'json'], env, 9);
   return [

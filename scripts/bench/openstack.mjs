@@ -86,10 +86,10 @@ export async function bench() {
   try {
     const ours = [];
     const theirs = [];
-    timed(process.execPath, [join(root, 'dist/src/cli.js'), 'verify', '--suite', 'quick'], env, cwd); // warm-up
+    timed(process.execPath, [join(root, 'dist/bin/cli.js'), 'verify', '--suite', 'quick'], env, cwd); // warm-up
     for (let run = 0; run < RUNS; run++) {
       ours.push(
-        timed(process.execPath, [join(root, 'dist/src/cli.js'), 'verify', '--suite', 'quick'], env, cwd),
+        timed(process.execPath, [join(root, 'dist/bin/cli.js'), 'verify', '--suite', 'quick'], env, cwd),
       );
       theirs.push(CLI_CHECKS.reduce((sum, args) => sum + timed('/usr/bin/openstack', args, env, cwd), 0));
     }

@@ -127,7 +127,10 @@ export async function bench() {
   const { defaultSpec } = await load('spec/defaults.js');
   const { writeLabYaml } = await load('spec/labfile.js');
   await writeLabYaml(join(cwd, 'lab.yaml'), defaultSpec('tutorial-2016'));
-  const plan = timeProcess([new URL('cli.js', dist).pathname, 'plan'], { cwd, runs: 7 });
+  const plan = timeProcess([new URL('../../dist/bin/cli.js', import.meta.url).pathname, 'plan'], {
+    cwd,
+    runs: 7,
+  });
   await rm(cwd, { recursive: true, force: true });
 
   return [

@@ -267,7 +267,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       const dir = await mkdtemp(join(tmpdir(), 'lxdstack-config-'));
       try {
         const settingsFile = join(dir, 'settings.yaml');
-        const { stringify } = await import('yaml');
+        const { stringify } = await import('../util/yaml-lib.js');
         await writeFile(settingsFile, stringify({ [application]: values }), { mode: 0o600 });
         await run('config', { model, application, settingsFile });
       } finally {

@@ -19,7 +19,7 @@ interface SpellBundle {
 }
 
 async function readSpell(dir: string): Promise<{ name: string; bundle: SpellBundle; bundlePath: string }> {
-  const { parse } = await import('yaml');
+  const { parse } = await import('../util/yaml-lib.js');
   const bundlePath = join(dir, 'bundle.yaml');
   let text: string;
   try {

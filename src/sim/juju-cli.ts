@@ -22,7 +22,7 @@ import { readSimState, updateSimState, type SimController, type SimModel, type S
 // The yaml library is loaded only by the commands that print or read YAML: `juju status --format json`,
 // the hot path of every readiness poll, stays fast.
 async function stringify(value: unknown): Promise<string> {
-  return (await import('yaml')).stringify(value);
+  return (await import('../util/yaml-lib.js')).stringify(value);
 }
 
 // The simulated `juju` command line: juju-spec.md §4 (argv, stdout/stderr, `ERROR` lines, exit codes)
@@ -440,7 +440,7 @@ async function readBundleDocuments(given: string, what: 'bundle' | 'overlay'): P
   const text = await readFile(file, 'utf8').catch(() => {
     throw new SimCommandFailure(`cannot deploy bundle: "${file}" not found`);
   });
-  const docs = (await import('yaml')).parseAllDocuments(text);
+  const docs = (await import('../util/yaml-lib.js')).parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [];
   for (const [index, doc] of list.entries()) {
     if (doc.errors.length > 0) {
@@ -656,10 +656,9 @@ const config: Command = async (ctx, args) => {
     if (!app) throw new SimCommandFailure(`application "${appName}" not found`);
     const file = stringFlag(parsed, 'file');
     if (file) {
-      const settings = (await import('yaml')).parse(await readFile(resolve(file), 'utf8')) as Record<
-        string,
-        Record<string, unknown>
-      >;
+      const settings = (await import('../util/yaml-lib.js')).parse(
+        await readFile(resolve(file), 'utf8'),
+      ) as Record<string, Record<string, unknown>>;
       Object.assign(app.options, settings?.[appName] ?? {});
       return;
     }

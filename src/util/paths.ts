@@ -1,5 +1,7 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The file the wizard writes and every command reads by default. */
 export const DEFAULT_ANSWERS_FILE = 'lab.yaml';
@@ -15,10 +17,17 @@ export function expandHome(path: string, home = homedir()): string {
   return path;
 }
 
-/** The package root (templates/, bundles/ live there), from a module inside src/ or dist/src/. */
+/**
+ * The package root (templates/ and bundles/ live there): the nearest folder above the module that holds
+ * lxdstack's package.json. Works from src/ (tsx), dist/src/ (tsc) and dist/bin/ (the bundled CLI).
+ */
 export function packageRoot(moduleUrl: string): string {
-  const path = new URL(moduleUrl).pathname;
-  const marker = path.lastIndexOf('/src/');
-  const base = path.slice(0, marker);
-  return base.endsWith('/dist') ? base.slice(0, -'/dist'.length) : base;
+  let dir = dirname(fileURLToPath(moduleUrl));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && /"name":\s*"lxdstack"/.test(readFileSync(manifest, 'utf8'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`lxdstack's package.json was not found above ${moduleUrl}`);
+    dir = parent;
+  }
 }

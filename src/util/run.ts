@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { TimeoutError, InterruptedError } from './errors.js';
 import { describeCommand } from './command-line.js';
 import { killGroup, trackGroup, untrackGroup } from './process-groups.js';
@@ -45,6 +44,8 @@ export async function runCommand(
   const started = Date.now();
   const command = describeCommand(file, args, options.secrets);
   if (options.signal?.aborted) throw new InterruptedError();
+  // Loaded on first use: commands that only render or read (plan, --help) never pay for execa.
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,

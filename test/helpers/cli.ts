@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI (run `npm run build` first; `npm test` does). */
-export const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/cli.js', import.meta.url));
 /** The simulator's `juju` and `conjure-up` launchers. */
 export const SIM_BIN = fileURLToPath(new URL('../../dist/sim-bin', import.meta.url));
 
