@@ -353,7 +353,17 @@ test.serial('an interrupted suite stops waiting and still removes every instance
   const w = await setUp();
   const prefix = `lxdstack-int-${randomBytes(2).toString('hex')}`;
   const controller = new AbortController();
-  setTimeout(() => controller.abort(), 1500);
+  // Interrupt right after the first instance exists (not after a fixed delay: on an idle machine the
+  // fake driver boots within a second, and the suite would finish before a timer fired).
+  const createServer = w.client.createServer.bind(w.client);
+  w.client.createServer = async (input) => {
+    const server = await createServer(input);
+    controller.abort();
+    return server;
+  };
+  t.teardown(() => {
+    w.client.createServer = createServer;
+  });
   const report = await runSmokeSuite({
     suite: 'compute',
     client: w.client,
