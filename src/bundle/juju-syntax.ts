@@ -1,3 +1,6 @@
+import { UBUNTU_VERSIONS } from '../juju/series.js';
+
+export { UBUNTU_VERSIONS };
 // Juju's value syntaxes as shared/reference/juju-spec.md §2.3-2.8 states them: names, placement, charm URLs,
 // bases, constraints, storage and devices. Each parser returns null when the value is fine, else Juju's
 // own message (the validator wraps it the way Juju does).
@@ -59,14 +62,6 @@ export function parseEndpoint(text: string): { application: string; relation?: s
 
 const OSES = ['ubuntu', 'centos', 'windows', 'osx', 'opensuse', 'genericlinux'];
 const RISKS = ['stable', 'candidate', 'beta', 'edge'];
-export const UBUNTU_VERSIONS: Readonly<Record<string, string>> = {
-  trusty: '14.04',
-  xenial: '16.04',
-  bionic: '18.04',
-  focal: '20.04',
-  jammy: '22.04',
-  noble: '24.04',
-};
 
 export interface Base {
   os: string;

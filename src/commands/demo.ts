@@ -1,4 +1,4 @@
-import { access, mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultSpec } from '../spec/defaults.js';
@@ -9,19 +9,11 @@ import { writeLine, type CommandContext } from './context.js';
 import { deployInSession } from './deploy.js';
 import { runPlan } from './plan.js';
 import { teardownInSession } from './teardown.js';
+import { pathExists } from '../util/fs.js';
 
 export interface DemoOptions {
   dir?: string;
   keep?: boolean;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -33,7 +25,7 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
   const dir = options.dir ? resolve(ctx.cwd, options.dir) : await mkdtemp(join(tmpdir(), 'lxdstack-demo-'));
   await mkdir(dir, { recursive: true });
   const answers = join(dir, 'lab.yaml');
-  if (!(await exists(answers))) await writeLabYaml(answers, defaultSpec('tutorial-2016'));
+  if (!(await pathExists(answers))) await writeLabYaml(answers, defaultSpec('tutorial-2016'));
   const demoCtx: CommandContext = { ...ctx, cwd: dir };
   const step = (text: string) => {
     writeLine(ctx.stdout);

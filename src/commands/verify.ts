@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleTopology, topologySvg } from '../bundle/graph.js';
@@ -21,6 +20,7 @@ import { ExitCode, InputError, InterruptedError, errorMessage } from '../util/er
 import { parseYamlDocuments, readYamlText } from '../util/yaml.js';
 import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
 import { writeLine, type CommandContext } from './context.js';
+import { pathExists } from '../util/fs.js';
 
 // `lxdstack verify`: the smoke suite against the lab (its clouds.yaml and admin password), or any cloud
 // the OS_* variables or --os-cloud name, with a text summary and the requested report files.
@@ -43,15 +43,6 @@ interface Target {
   source: string;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promise<Target> {
   if (options.osCloud) {
     return {
@@ -60,7 +51,7 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
       source: `clouds.yaml cloud ${options.osCloud}`,
     };
   }
-  const hasLab = options.answers !== undefined || (await exists(resolve(ctx.cwd, DEFAULT_ANSWERS_FILE)));
+  const hasLab = options.answers !== undefined || (await pathExists(resolve(ctx.cwd, DEFAULT_ANSWERS_FILE)));
   if (hasLab) {
     const { spec } = await loadLabSpec(ctx.cwd, options.answers);
     const directory = labDir(ctx.cwd, spec.name);
@@ -121,8 +112,8 @@ async function labTopology(
   if (!labDirectory) return undefined;
   // spell/bundle.yaml is the base bundle with the lab's overlays merged: the lab as deployed.
   const merged = join(labDirectory, 'spell', 'bundle.yaml');
-  const bundlePath = (await exists(merged)) ? merged : join(labDirectory, 'bundle.yaml');
-  if (!(await exists(bundlePath))) return undefined;
+  const bundlePath = (await pathExists(merged)) ? merged : join(labDirectory, 'bundle.yaml');
+  if (!(await pathExists(bundlePath))) return undefined;
   try {
     const bundle = parseYamlDocuments(await readYamlText(bundlePath, 'bundle'), bundlePath)[0];
     return await topologySvg(bundleTopology(bundle));

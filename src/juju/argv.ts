@@ -2,6 +2,8 @@
 // data (juju-spec.md §4): the prompt-skipping flag, action/exec command names, base vs series, and
 // bootstrap's default model. Pure, so dry-run and `lxdstack plan` can show the exact command.
 
+import { UBUNTU_VERSIONS } from './series.js';
+
 export type JujuFlavour = '2.9' | '3';
 
 interface FlavourFacts {
@@ -22,15 +24,6 @@ interface FlavourFacts {
   execTimeout: (seconds: number) => string[];
 }
 
-const SERIES_VERSIONS: Record<string, string> = {
-  trusty: '14.04',
-  xenial: '16.04',
-  bionic: '18.04',
-  focal: '20.04',
-  jammy: '22.04',
-  noble: '24.04',
-};
-
 export const FLAVOURS: Record<JujuFlavour, FlavourFacts> = {
   '2.9': {
     noPrompt: ['-y'],
@@ -47,7 +40,7 @@ export const FLAVOURS: Record<JujuFlavour, FlavourFacts> = {
     removeUnitNoPrompt: ['--no-prompt'],
     runAction: 'run',
     exec: 'exec',
-    bootstrapOs: (series) => ['--bootstrap-base', `ubuntu@${SERIES_VERSIONS[series] ?? series}`],
+    bootstrapOs: (series) => ['--bootstrap-base', `ubuntu@${UBUNTU_VERSIONS[series] ?? series}`],
     bootstrapNoModel: [],
     actionWait: (seconds) => ['--wait', `${seconds}s`],
     execTimeout: (seconds) => ['--wait', `${seconds}s`],

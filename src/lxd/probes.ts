@@ -8,6 +8,7 @@ import { createLxdClient, type LxdClient } from './client.js';
 import type { HostFacts, SmokeFact, ToolFact } from './checks.js';
 import { SYSCTL_MINIMUMS } from './checks.js';
 import { removeInstance, waitForIpv4 } from './instances.js';
+import { pathExists } from '../util/fs.js';
 
 // The doctor's probes: each reads one fact from the host or LXD, with its own timeout, and never throws
 // (a probe that cannot tell returns what it saw). Pure judgement lives in checks.ts.
@@ -20,15 +21,6 @@ async function readText(path: string): Promise<string | undefined> {
     return await readFile(path, { encoding: 'utf8', signal: AbortSignal.timeout(FILE_TIMEOUT_MS) });
   } catch {
     return undefined;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -71,7 +63,7 @@ export async function probeLxdPackages(
 ): Promise<HostFacts['lxdPackages']> {
   const [statusDb, snapRevision] = await Promise.all([
     readText(dpkgStatusPath),
-    exists('/snap/lxd/current').then(async (present) =>
+    pathExists('/snap/lxd/current').then(async (present) =>
       present
         ? ((await readText('/snap/lxd/current/meta/snap.yaml'))?.match(/^version:\s*(.+)$/m)?.[1] ??
           'installed')
@@ -186,7 +178,7 @@ export async function probeVirtualization(): Promise<HostFacts['virtualization']
     .find((v) => v.startsWith('container='))
     ?.slice('container='.length);
   if (container) return { kind: 'container', detail: container };
-  if (await exists('/.dockerenv')) return { kind: 'container', detail: 'docker' };
+  if (await pathExists('/.dockerenv')) return { kind: 'container', detail: 'docker' };
   const cpuinfo = (await readText('/proc/cpuinfo')) ?? '';
   if (/^flags\s*:.*\bhypervisor\b/m.test(cpuinfo)) {
     const vendor = (await readText('/sys/class/dmi/id/sys_vendor'))?.trim();
@@ -218,7 +210,7 @@ export async function probeKernelModules(
   const listed = `${dep ?? ''}\n${builtin ?? ''}`.replaceAll('-', '_');
   const states = await Promise.all(
     names.map(async (name) => {
-      if (await exists(`/sys/module/${name}`)) return [name, 'loaded'] as const;
+      if (await pathExists(`/sys/module/${name}`)) return [name, 'loaded'] as const;
       const known = new RegExp(`/${name}\\.ko`).test(listed);
       return [name, modprobe && known ? 'loadable' : 'missing'] as const;
     }),

@@ -1,8 +1,8 @@
-import { access } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { parseYaml, readYamlText } from '../util/yaml.js';
+import { pathExists } from '../util/fs.js';
 
 // Where the client's credentials come from: the lab (built by the caller), the standard OS_* variables,
 // or a cloud named in clouds.yaml, looked up as the `openstack` CLI (openstacksdk) does.
@@ -75,15 +75,6 @@ export function cloudsYamlCandidates(env: NodeJS.ProcessEnv, cwd: string): strin
   ];
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function asRecord(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
@@ -142,7 +133,7 @@ export async function credentialsFromCloudsYaml(
 ): Promise<OpenStackCredentials> {
   const candidates = cloudsYamlCandidates(env, cwd);
   for (const path of candidates) {
-    if (await exists(path)) return credentialsFromCloudsFile(name, path);
+    if (await pathExists(path)) return credentialsFromCloudsFile(name, path);
   }
   throw new InputError(
     `No clouds.yaml found (looked in ${candidates.join(', ')}); create one or set OS_CLIENT_CONFIG_FILE.`,
@@ -153,7 +144,7 @@ export async function credentialsFromCloudsYaml(
 export async function credentialsFromCloudsFile(name: string, path: string): Promise<OpenStackCredentials> {
   const clouds = parseYaml(await readYamlText(path, 'clouds.yaml'), path);
   const securePath = join(path, '..', 'secure.yaml');
-  const secure = (await exists(securePath))
+  const secure = (await pathExists(securePath))
     ? parseYaml(await readYamlText(securePath, 'secure.yaml'), securePath)
     : {};
   return credentialsFromCloudsDocument(name, clouds, secure, path);

@@ -1,5 +1,6 @@
 import type { SimFaults } from './faults.js';
 import type { SimApplication, SimController, SimMachine, SimModel, SimUnit } from './state.js';
+import { UBUNTU_VERSIONS } from '../juju/series.js';
 
 // What `juju status --format=json` shows at a given instant, computed from creation timestamps (pure).
 // Timeline (simulated seconds; real time = simulated / speed) follows juju-spec.md §3.3:
@@ -21,14 +22,6 @@ export interface RenderInput {
   faults: SimFaults;
 }
 
-const SERIES_VERSIONS: Record<string, string> = {
-  trusty: '14.04',
-  xenial: '16.04',
-  bionic: '18.04',
-  focal: '20.04',
-  jammy: '22.04',
-  noble: '24.04',
-};
 const DEFAULT_SERIES = 'jammy';
 
 /** A series name or `ubuntu@22.04` base → `{series, channel}`. */
@@ -36,10 +29,10 @@ export function baseOf(value: string | undefined): { series: string; channel: st
   const text = value ?? DEFAULT_SERIES;
   const at = /^ubuntu@(\d+\.\d+)/.exec(text);
   if (at) {
-    const series = Object.entries(SERIES_VERSIONS).find(([, v]) => v === at[1])?.[0] ?? DEFAULT_SERIES;
+    const series = Object.entries(UBUNTU_VERSIONS).find(([, v]) => v === at[1])?.[0] ?? DEFAULT_SERIES;
     return { series, channel: at[1]! };
   }
-  return { series: text, channel: SERIES_VERSIONS[text] ?? '22.04' };
+  return { series: text, channel: UBUNTU_VERSIONS[text] ?? '22.04' };
 }
 
 /** Deterministic 0..1 from a name, so each unit settles at its own (repeatable) pace. */
