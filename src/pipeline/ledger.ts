@@ -71,6 +71,10 @@ function now(): string {
   return new Date().toISOString();
 }
 
+function emptyLedgerState(lab: string, simulated: boolean): LedgerState {
+  return { version: 1, lab, simulated, runs: [], steps: {}, resources: [] };
+}
+
 export function newRunId(): string {
   return `${new Date().toISOString().replaceAll(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
@@ -89,28 +93,14 @@ export class Ledger {
   /** The lab's ledger as it is, for a dry run or a plan: changes stay in memory, nothing is written. */
   static async inspect(labDirectory: string, lab: string, simulated = false): Promise<Ledger> {
     const path = join(labDirectory, LEDGER_FILE);
-    const state = (await readLedgerState(path)) ?? {
-      version: 1,
-      lab,
-      simulated,
-      runs: [],
-      steps: {},
-      resources: [],
-    };
+    const state = (await readLedgerState(path)) ?? emptyLedgerState(lab, simulated);
     return new Ledger(path, state, 'dry-run', false);
   }
 
   /** Open (or start) the ledger of the lab in `labDirectory` for one run of `command`. */
   static async open(labDirectory: string, lab: string, command: string, simulated = false): Promise<Ledger> {
     const path = join(labDirectory, LEDGER_FILE);
-    const state = (await readLedgerState(path)) ?? {
-      version: 1,
-      lab,
-      simulated,
-      runs: [],
-      steps: {},
-      resources: [],
-    };
+    const state = (await readLedgerState(path)) ?? emptyLedgerState(lab, simulated);
     const runId = newRunId();
     state.runs.push({ id: runId, command, pid: process.pid, startedAt: now() });
     const ledger = new Ledger(path, state, runId);

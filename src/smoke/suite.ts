@@ -16,6 +16,17 @@ class Skip extends Error {}
 
 const REQUIRED_SERVICES = ['identity', 'compute', 'image', 'network'] as const;
 
+/** The checks that boot instances, in report order: they need an image and a flavor. */
+const BOOT_CHECKS = [
+  'instance-boot',
+  'instance-console',
+  'floating-ip',
+  'ping',
+  'ssh',
+  'compute-boot',
+  'compute-results',
+] as const;
+
 /** The API checks of each suite, in report order (juju checks come first, cleanup last). */
 export const SUITE_CHECKS: Record<SuiteName, readonly string[]> = {
   quick: ['auth-catalog', 'compute-services', 'network-agents', 'hypervisors', 'image', 'flavor', 'keypair'],
@@ -27,13 +38,7 @@ export const SUITE_CHECKS: Record<SuiteName, readonly string[]> = {
     'image',
     'flavor',
     'keypair',
-    'instance-boot',
-    'instance-console',
-    'floating-ip',
-    'ping',
-    'ssh',
-    'compute-boot',
-    'compute-results',
+    ...BOOT_CHECKS,
     'cleanup',
   ],
   compute: ['auth-catalog', 'hypervisors', 'image', 'flavor', 'compute-boot', 'compute-results', 'cleanup'],
@@ -360,15 +365,7 @@ async function bootChecks(
   tag: string,
   wanted: Set<string>,
 ): Promise<void> {
-  const bootNames = [
-    'instance-boot',
-    'instance-console',
-    'floating-ip',
-    'ping',
-    'ssh',
-    'compute-boot',
-    'compute-results',
-  ].filter((n) => wanted.has(n));
+  const bootNames = BOOT_CHECKS.filter((n) => wanted.has(n));
   if (!found.imageId || !found.flavorId) {
     for (const name of bootNames)
       rec.skip(name, 'not run: no usable image or flavor (see the image and flavor checks).');
