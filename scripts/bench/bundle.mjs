@@ -8,6 +8,7 @@ import { renderLab } from '../../dist/src/bundle/render.js';
 import { parseBundleText } from '../../dist/src/bundle/parse.js';
 import { validateBundle } from '../../dist/src/bundle/validate.js';
 import { bundleChanges } from '../../dist/src/bundle/changes.js';
+import { largeBundle } from '../../dist/src/bundle/synthetic.js';
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -24,25 +25,6 @@ function timeRuns(fn, { warmup = 20, runs = 21 } = {}) {
     times.push(performance.now() - started);
   }
   return median(times);
-}
-
-/** n applications, m distinct relations between them. */
-function largeBundle(n, m) {
-  const lines = ['applications:'];
-  for (let i = 0; i < n; i++)
-    lines.push(
-      `  app${i}:`,
-      `    charm: ch:charm${i % 50}`,
-      '    num_units: 1',
-      '    constraints: mem=2G cores=1',
-    );
-  lines.push('relations:');
-  for (let k = 0; k < m; k++) {
-    const a = k % n;
-    const b = (a + 1 + Math.floor(k / n)) % n;
-    lines.push(`- [app${a}:rel${k}, app${b}:rel${k}]`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 function renderAndValidateTutorial() {

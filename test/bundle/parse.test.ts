@@ -2,6 +2,7 @@ import test from 'ava';
 import { parseBundleText } from '../../src/bundle/parse.js';
 import { validateBundle } from '../../src/bundle/validate.js';
 import { InputError } from '../../src/util/errors.js';
+import { largeBundle } from '../../src/bundle/synthetic.js';
 
 function refused(t: import('ava').ExecutionContext, text: string, pattern: RegExp) {
   const error = t.throws(() => parseBundleText(text, 'bundle.yaml'), { instanceOf: InputError });
@@ -73,22 +74,3 @@ test('a generated bundle of 1,000 applications and 3,000 relations validates', (
   const result = validateBundle({ base: parseBundleText(bundle, 'large.yaml')[0] }, { juju: '3' });
   t.deepEqual(result, { valid: true, errors: [] });
 });
-
-/** n applications, m distinct relations between them (for validation at scale). */
-export function largeBundle(n: number, m: number): string {
-  const lines = ['applications:'];
-  for (let i = 0; i < n; i++)
-    lines.push(
-      `  app${i}:`,
-      `    charm: ch:charm${i % 50}`,
-      '    num_units: 1',
-      '    constraints: mem=2G cores=1',
-    );
-  lines.push('relations:');
-  for (let k = 0; k < m; k++) {
-    const a = k % n;
-    const b = (a + 1 + Math.floor(k / n)) % n;
-    lines.push(`- [app${a}:rel${k}, app${b}:rel${k}]`);
-  }
-  return `${lines.join('\n')}\n`;
-}
