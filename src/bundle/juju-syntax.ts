@@ -155,7 +155,8 @@ export function formatCharmUrl(url: CharmUrl): string {
   return `${url.schema}:${[...path, url.name].join('/')}${url.revision === undefined ? '' : `-${url.revision}`}`;
 }
 
-const CONSTRAINT_KEYS = [
+/** Constraint names Juju knows (`image-id` is Juju 3 only and checked apart). */
+export const CONSTRAINT_KEYS = [
   'arch',
   'container',
   'cores',

@@ -38,6 +38,18 @@ export function defaultSpec(profile: ProfileName): LabSpec {
   };
 }
 
+/**
+ * The machines a scale-out target gets when the answers name none: one control machine big enough for
+ * a dozen API containers, compute and storage hosts in the spirit of the charmers' openstack-base.
+ */
+export function defaultMachines(): NonNullable<LabSpec['machines']> {
+  return {
+    control: { count: 1, constraints: 'cores=4 mem=16G root-disk=100G' },
+    compute: { constraints: 'cores=8 mem=32G root-disk=200G' },
+    storage: { constraints: 'cores=2 mem=8G root-disk=100G' },
+  };
+}
+
 /** Every key path of a spec, dotted (`network.gateway`): for unknown-key suggestions and comments. */
 export function specKeyPaths(value: unknown = defaultSpec('modern'), prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];

@@ -37,6 +37,19 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'proxy.http': 'HTTP proxy URL',
   'proxy.https': 'HTTPS proxy URL',
   'proxy.noProxy': 'Hosts and CIDRs that bypass the proxy (include the bridge CIDR)',
+  machines:
+    'Machines of a maas, lxd-cluster or existing-controller target, by role, with Juju constraints (cores, mem, root-disk, tags, zones, ...)',
+  'machines.control': 'Control-plane machines: the API services run in LXD containers on them',
+  'machines.control.count': 'How many control machines (1 to 3; at 3 the three-unit services get one each)',
+  'machines.control.constraints':
+    'Juju constraints of each control machine, e.g. cores=4 mem=16G tags=control',
+  'machines.compute': 'Compute machines: one per nova-compute unit (sizing.computeUnits)',
+  'machines.compute.constraints':
+    'Juju constraints of each compute machine; `lxdstack scale` adds machines like these',
+  'machines.storage':
+    'Storage machines: one per ceph-osd unit (sizing.osdCount), used when components.ceph is on',
+  'machines.storage.constraints':
+    'Juju constraints of each storage machine, e.g. root-disk=100G tags=storage',
   lxd: "The host's LXD",
   'lxd.storagePool': "LXD storage pool for the lab's containers",
   'lxd.storageDriver': 'dir is recommended when nested; zfs and btrfs break nesting or Ceph',

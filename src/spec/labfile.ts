@@ -1,6 +1,7 @@
-import { Document, isMap, isPair, isScalar, type Pair, type YAMLMap } from 'yaml';
+import { Document, isMap, isPair, isScalar, stringify, type Pair, type YAMLMap } from 'yaml';
 import { writeFileAtomic } from '../util/fs.js';
 import { parseYaml, readYamlText } from '../util/yaml.js';
+import { defaultMachines } from './defaults.js';
 import { FIELD_DOCS } from './docs.js';
 import type { LabSpec } from './schema.js';
 
@@ -30,9 +31,16 @@ export function renderLabYaml(spec: LabSpec | Record<string, unknown>): string {
   const doc = new Document(spec);
   if (isMap(doc.contents)) commentPairs(doc.contents, '');
   doc.commentBefore = HEADER.join('\n');
+  // optional sections the spec leaves out are shown commented, so a reader learns they exist
+  const absent: string[] = [];
   if (!('adminPassword' in spec) || spec.adminPassword === undefined) {
-    doc.comment = ` ${FIELD_DOCS.adminPassword}\n adminPassword: ...`;
+    absent.push(` ${FIELD_DOCS.adminPassword}\n adminPassword: ...`);
   }
+  if (!('machines' in spec) || spec.machines === undefined) {
+    const example = stringify({ machines: defaultMachines() }, { lineWidth: 0 }).trimEnd();
+    absent.push([` ${FIELD_DOCS.machines}`, ...example.split('\n').map((line) => ` ${line}`)].join('\n'));
+  }
+  if (absent.length > 0) doc.comment = absent.join('\n\n');
   return doc.toString({ lineWidth: 0 });
 }
 

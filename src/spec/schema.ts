@@ -20,6 +20,14 @@ export const TARGET_KINDS = [
 ] as const;
 export const ENGINES = ['juju', 'conjure-up'] as const;
 export const STORAGE_DRIVERS = ['dir', 'zfs', 'btrfs', 'lvm'] as const;
+/** Targets whose units go on machines the cloud allocates (MAAS nodes, LXD cluster members). */
+export const SCALE_OUT_TARGETS = ['maas', 'lxd-cluster'] as const;
+/** Control-plane machines: three-unit services spread one per machine at 3; more would hold no unit. */
+export const MAX_CONTROL_MACHINES = 3;
+
+/** A Juju constraint string; its syntax is checked in validate.ts, with Juju's own rules. */
+const constraints = z.string();
+const controlCountHint = `use 1 to ${MAX_CONTROL_MACHINES} control machines`;
 
 export const labSpecSchema = z.strictObject({
   name,
@@ -63,6 +71,21 @@ export const labSpecSchema = z.strictObject({
     https: z.string().optional(),
     noProxy: z.string().optional(),
   }),
+  /**
+   * Machines of a scale-out target and their Juju constraints, by role: control machines host the API
+   * services in LXD containers, one compute machine per nova-compute unit, one storage machine per
+   * ceph-osd unit. Absent for targets whose units are containers on this host.
+   */
+  machines: z
+    .strictObject({
+      control: z.strictObject({
+        count: z.int().min(1, controlCountHint).max(MAX_CONTROL_MACHINES, controlCountHint),
+        constraints,
+      }),
+      compute: z.strictObject({ constraints }),
+      storage: z.strictObject({ constraints }),
+    })
+    .optional(),
   lxd: z.strictObject({
     storagePool: z.string().regex(/^[a-zA-Z0-9_-]{1,63}$/, 'use letters, digits, - and _'),
     storageDriver: z.enum(STORAGE_DRIVERS),

@@ -1,8 +1,9 @@
+import { CONSTRAINT_KEYS, constraintsError } from '../bundle/juju-syntax.js';
 import { InputError } from '../util/errors.js';
-import { defaultSpec, specKeyPaths } from './defaults.js';
+import { defaultMachines, defaultSpec, specKeyPaths } from './defaults.js';
 import { parseCidr, parseIpv4, isHostIn, cidrsOverlap, type Cidr } from './net.js';
 import { PROFILES, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
-import { labSpecSchema, type LabSpec } from './schema.js';
+import { SCALE_OUT_TARGETS, labSpecSchema, type LabSpec } from './schema.js';
 import { closest } from './suggest.js';
 
 // answers (lab.yaml and flags) -> a validated LabSpec, or one InputError listing every problem. Pure.
@@ -10,7 +11,7 @@ import { closest } from './suggest.js';
 export type Answers = Record<string, unknown>;
 
 const OPTIONAL_PATHS = ['adminPassword', 'proxy.http', 'proxy.https', 'proxy.noProxy'];
-const ALL_PATHS = [...specKeyPaths(), ...OPTIONAL_PATHS];
+const ALL_PATHS = [...specKeyPaths(), ...specKeyPaths({ machines: defaultMachines() }), ...OPTIONAL_PATHS];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -175,6 +176,66 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
   return errors;
 }
 
+const MACHINE_ROLES = ['control', 'compute', 'storage'] as const;
+/** Roles whose machine count is a unit count of the sizing section. */
+const COUNTED_BY_SIZING = [
+  ['compute', { unit: 'nova-compute', path: 'sizing.computeUnits' }],
+  ['storage', { unit: 'ceph-osd', path: 'sizing.osdCount' }],
+] as const;
+const CONSTRAINTS_EXAMPLE = 'cores=8 mem=32G root-disk=200G tags=compute';
+
+function isScaleOutTarget(kind: unknown): boolean {
+  return (SCALE_OUT_TARGETS as readonly unknown[]).includes(kind);
+}
+
+/**
+ * The machines section as the target needs it: a scale-out target gets the default layout under what the
+ * answers give; an existing controller only when the answers give one; a target on this host never.
+ */
+function withMachines(candidate: Answers, errors: string[]): Answers {
+  const kind = isPlainObject(candidate.target) ? candidate.target.kind : undefined;
+  const given = candidate.machines;
+  if (given === undefined && !isScaleOutTarget(kind)) return candidate;
+  if (kind === 'localhost' || kind === 'nested-container') {
+    errors.push(
+      `machines: a ${kind} target runs every unit in an LXD container on this host, so there are no machines to place; remove machines, or set target.kind to maas, lxd-cluster or existing-controller`,
+    );
+    const { machines: _refused, ...rest } = candidate;
+    return rest;
+  }
+  // a value that is not a mapping is left as given, for the schema to name
+  if (given !== undefined && !isPlainObject(given)) return candidate;
+  const machines = mergeAnswers(defaultMachines(), given);
+  for (const [role, sizing] of COUNTED_BY_SIZING) {
+    const section = machines[role];
+    if (!isPlainObject(section) || section.count === undefined) continue;
+    errors.push(
+      `machines.${role}.count: there is one ${role} machine per ${sizing.unit} unit; set ${sizing.path} instead`,
+    );
+    const { count: _counted, ...rest } = section;
+    machines[role] = rest;
+  }
+  return { ...candidate, machines };
+}
+
+function machineErrors(candidate: Answers, profile: ProfileName): string[] {
+  const errors: string[] = [];
+  const machines = isPlainObject(candidate.machines) ? candidate.machines : {};
+  for (const role of MACHINE_ROLES) {
+    const section = machines[role];
+    const raw = isPlainObject(section) ? section.constraints : undefined;
+    if (typeof raw !== 'string') continue;
+    const problem = constraintsError(raw, PROFILES[profile].juju, false);
+    if (!problem) continue;
+    const unknown = /^unknown constraint "(.*)"$/.exec(problem)?.[1];
+    const hint = unknown === undefined ? undefined : closest(unknown, CONSTRAINT_KEYS);
+    errors.push(
+      `machines.${role}.constraints: ${problem}${hint ? `; did you mean ${hint}?` : ''} in ${JSON.stringify(raw)}; write Juju constraints such as ${CONSTRAINTS_EXAMPLE}`,
+    );
+  }
+  return errors;
+}
+
 export interface BuildSpecOptions {
   /** Named in errors: the answers file, or "flags". */
   source: string;
@@ -201,11 +262,12 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
       );
     }
   }
-  const candidate = mergeAnswers(defaultSpec(profile), given, { profile });
+  const candidate = withMachines(mergeAnswers(defaultSpec(profile), given, { profile }), errors);
   errors.push(
     ...structuralErrors(candidate),
     ...networkErrors(candidate),
     ...profileErrors(candidate, profile),
+    ...machineErrors(candidate, profile),
   );
   if (errors.length > 0) {
     throw new InputError(
