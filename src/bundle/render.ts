@@ -19,10 +19,14 @@ import {
   SETS_EXPECTED_OSD_COUNT,
 } from './catalog.js';
 import { isMap, mergeBundle, type PlainMap } from './merge.js';
+import { machineLayout, type MachineLayout } from './placement.js';
+import { numUnits } from './shape.js';
 
 export interface RenderedLab {
   bundle: string;
   overlays: { name: string; text: string }[];
+  /** Machines and unit placement of a scale-out target (rendered as the `machines` overlay); null otherwise. */
+  machines: MachineLayout | null;
   lxdProfile: string;
   conjurefile: string;
   spell: { files: Record<string, string> };
@@ -169,6 +173,17 @@ export function labBundle(rendered: Pick<RenderedLab, 'bundle' | 'overlays'>): P
   return mergeBundle(base as PlainMap, docs).merged;
 }
 
+/** The layout of a lab whose spec names machines, over the applications its bundle and overlays deploy. */
+function layoutOf(spec: LabSpec, rendered: Pick<RenderedLab, 'bundle' | 'overlays'>): MachineLayout | null {
+  if (!spec.machines) return null;
+  const apps = labBundle(rendered).applications;
+  const applications = Object.entries(isMap(apps) ? apps : {}).map(([name, app]) => ({
+    name,
+    units: isMap(app) ? numUnits(app) : 0,
+  }));
+  return machineLayout(spec.machines, applications);
+}
+
 /** The bundle conjure-up deploys: it takes no overlays, so the spell holds base + overlays merged. */
 function mergedBundleText(bundle: string, overlays: RenderedLab['overlays']): string {
   if (overlays.length === 0) return bundle;
@@ -211,6 +226,13 @@ export function renderLab(spec: LabSpec, options: RenderOptions): RenderedLab {
     name: plan.name,
     text: renderTemplate(plan.template, plan.view),
   }));
+  const machines = layoutOf(spec, { bundle, overlays });
+  if (machines) {
+    overlays.push({
+      name: 'machines',
+      text: renderTemplate('overlays/machines.yaml.hbs', { kind: spec.target.kind, ...machines }),
+    });
+  }
   const lxdProfile = renderLxdProfile(spec, options);
   const conjurefile = renderTemplate('conjure/Conjurefile.hbs', {
     spell: './spell',
@@ -224,6 +246,7 @@ export function renderLab(spec: LabSpec, options: RenderOptions): RenderedLab {
   return {
     bundle,
     overlays,
+    machines,
     lxdProfile,
     conjurefile,
     spell: { files: spellFiles(spec, bundle, overlays, lxdProfile) },
