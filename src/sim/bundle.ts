@@ -12,6 +12,7 @@ export interface SimBundleApp {
   to: string[];
   expose: boolean;
   options: Record<string, unknown>;
+  constraints?: string;
 }
 
 export interface SimBundle {
@@ -125,6 +126,9 @@ export function readSimBundle(documents: unknown[], flavour: '2.9' | '3'): SimBu
       to,
       expose: body.expose === true,
       options: isPlain(body.options) ? body.options : {},
+      ...(typeof body.constraints === 'string' && body.constraints !== ''
+        ? { constraints: body.constraints }
+        : {}),
     };
   }
   const machines: SimBundle['machines'] = {};

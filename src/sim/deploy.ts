@@ -78,6 +78,7 @@ export function applyBundle(
       subordinate: app.numUnits === 0 && app.to.length === 0,
       exposed: app.expose,
       options: { ...app.options },
+      ...(app.constraints ? { constraints: app.constraints } : {}),
       units: {},
       nextUnit: 0,
       createdAt: now,
@@ -133,7 +134,12 @@ export function applyBundle(
           seriesText(app, bundle),
           nextIndexPerTarget,
           notices,
+          changes,
         );
+        // a machine made for the unit gets the application's constraints, as Juju gives them
+        const directive = app.to[i];
+        if ((directive === undefined || directive === 'new') && app.constraints)
+          machine.constraints = app.constraints;
         const unitName = `${name}/${sim.nextUnit}`;
         sim.nextUnit += 1;
         sim.units[unitName] = { name: unitName, machine: machine.id, createdAt: now };
@@ -163,6 +169,7 @@ function placeUnit(
   series: string | undefined,
   nextIndexPerTarget: Map<string, number>,
   notices: string[],
+  changes: string[],
 ): SimMachine {
   if (directive === undefined || directive === 'new') return newMachine(model, now, series);
   const match = /^(?:([a-z]+):)?(?:([a-z][a-z0-9-]*)(?:\/(\d+))?|(\d+))$/.exec(directive);
@@ -196,7 +203,27 @@ function placeUnit(
     throw new SimCommandFailure(
       `cannot deploy bundle: placement "${directive}" refers to a machine not defined in this bundle`,
     );
-  return container === undefined ? host : newMachine(model, now, series, host.id, container);
+  if (container === undefined) return host;
+  const hosted = newMachine(model, now, series, host.id, container);
+  changes.push(`add ${container} container ${hosted.id} on new machine ${host.id}`);
+  return hosted;
+}
+
+/** `juju add-unit`: each new unit on a new machine with the application's constraints. */
+export function addUnitsOnNewMachines(
+  model: SimModel,
+  app: SimApplication,
+  count: number,
+  now: number,
+): void {
+  for (let i = 0; i < count; i += 1) {
+    const machine = newMachine(model, now, app.series);
+    if (app.constraints) machine.constraints = app.constraints;
+    const name = `${app.name}/${app.nextUnit}`;
+    app.nextUnit += 1;
+    app.units[name] = { name, machine: machine.id, createdAt: now };
+  }
+  attachSubordinates(model, now);
 }
 
 /** One subordinate unit per principal unit related to the subordinate through a container-scoped relation. */

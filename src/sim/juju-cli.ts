@@ -12,8 +12,10 @@ import {
   type ParsedArgs,
 } from './args.js';
 import { readSimBundle } from './bundle.js';
-import { applyBundle, attachSubordinates } from './deploy.js';
+import { LOCAL_CLOUD, defaultRegionOf, simClouds } from './clouds.js';
+import { addUnitsOnNewMachines, applyBundle } from './deploy.js';
 import { SimCommandFailure } from './failure.js';
+import { formatConstraints } from './constraints.js';
 import { readSimFaults, type SimFaults } from './faults.js';
 import { formatSince, instanceIdOf, renderStatusDocument, unitTimes, type SimFlavour } from './lifecycle.js';
 import { renderTabularStatus } from './tabular.js';
@@ -156,12 +158,15 @@ function newModel(
   };
 }
 
+/** Only a model on the local LXD cloud puts profiles and containers in this host's LXD. */
 function addLxdModelFacts(state: SimState, model: SimModel): void {
+  if (model.cloud !== LOCAL_CLOUD) return;
   const profile = `juju-${model.name}`;
   if (!state.lxd.profiles.includes(profile)) state.lxd.profiles.push(profile);
 }
 
 function syncModelContainers(state: SimState, model: SimModel): void {
+  if (model.cloud !== LOCAL_CLOUD) return;
   for (const machine of Object.values(model.machines)) {
     const name = instanceIdOf(model, machine.id);
     if (!state.lxd.containers.includes(name)) state.lxd.containers.push(name);
@@ -278,13 +283,15 @@ const bootstrap: Command = async (ctx, args) => {
   if (stringFlag(parsed, 'bootstrap-series') && stringFlag(parsed, 'bootstrap-base')) {
     throw new SimCommandFailure('cannot specify both --bootstrap-series and --bootstrap-base', 2);
   }
-  const [cloudArg = 'localhost', nameArg] = parsed.positional;
-  const [cloudName = 'localhost', regionArg] = cloudArg.split('/');
-  if (cloudName !== 'localhost' && cloudName !== 'lxd') {
+  const [cloudArg = LOCAL_CLOUD, nameArg] = parsed.positional;
+  const [cloudName = LOCAL_CLOUD, regionArg] = cloudArg.split('/');
+  const cloudTypes = simClouds(ctx.env);
+  // `lxd` names the local LXD cloud too: an unknown cloud name is tried as a provider name
+  const cloud = cloudName === 'lxd' ? LOCAL_CLOUD : cloudName;
+  if (cloudTypes[cloud] === undefined) {
     throw new SimCommandFailure(`unknown cloud "${cloudName}", please try "juju update-public-clouds"`);
   }
-  const cloud = 'localhost';
-  const region = regionArg ?? 'localhost';
+  const region = regionArg ?? defaultRegionOf(cloud);
   const name = nameArg ?? `${cloud}-${region}`;
   const config = keyValues(listFlag(parsed, 'config'), 'config');
   const modelDefaults = keyValues(listFlag(parsed, 'model-default'), 'model-default');
@@ -299,13 +306,15 @@ const bootstrap: Command = async (ctx, args) => {
       uuid: randomUUID(),
       cloud,
       region,
+      cloudTypes,
       config,
       modelDefaults,
       models: { controller: controllerModel },
     };
     state.controllers[name] = controller;
     syncModelContainers(state, controllerModel);
-    if (!state.lxd.profiles.includes('juju-controller')) state.lxd.profiles.push('juju-controller');
+    if (cloud === LOCAL_CLOUD && !state.lxd.profiles.includes('juju-controller'))
+      state.lxd.profiles.push('juju-controller');
     const initial =
       ctx.flavour === '2.9' && !boolFlag(parsed, 'no-default-model')
         ? (stringFlag(parsed, 'default-model') ?? 'default')
@@ -581,6 +590,7 @@ function exportedBundle(model: SimModel, flavour: SimFlavour): Record<string, un
     );
     const entry: Record<string, unknown> = { charm: flavour === '3' ? app.charmName : app.charmUrl };
     if (app.channel) entry.channel = app.channel;
+    if (app.constraints) entry.constraints = formatConstraints(app.constraints);
     if (!app.subordinate) {
       entry.num_units = units.length;
       entry.to = units.map((u) => {
@@ -596,7 +606,7 @@ function exportedBundle(model: SimModel, flavour: SimFlavour): Record<string, un
     ...(flavour === '3' ? { 'default-base': 'ubuntu@22.04/stable' } : { series: 'jammy' }),
     applications,
     machines: Object.fromEntries(
-      topMachines.map((m) => [m.id, m.constraints ? { constraints: m.constraints } : {}]),
+      topMachines.map((m) => [m.id, m.constraints ? { constraints: formatConstraints(m.constraints) } : {}]),
     ),
     relations: model.relations.map((pair) => [...pair]),
   };
@@ -823,21 +833,7 @@ const addUnit: Command = async (ctx, args) => {
     if (!app) throw new SimCommandFailure(`application "${appName}" not found`);
     if (app.subordinate)
       throw new SimCommandFailure(`cannot add unit to application "${appName}": application is subordinate`);
-    const now = ctx.now();
-    for (let i = 0; i < count; i += 1) {
-      const id = String(model.nextMachine);
-      model.nextMachine += 1;
-      model.machines[id] = {
-        id,
-        ordinal: Object.keys(model.machines).length,
-        series: app.series,
-        createdAt: now,
-      };
-      const name = `${appName}/${app.nextUnit}`;
-      app.nextUnit += 1;
-      app.units[name] = { name, machine: id, createdAt: now };
-    }
-    attachSubordinates(model, now);
+    addUnitsOnNewMachines(model, app, count, ctx.now());
     syncModelContainers(state, model);
   });
 };

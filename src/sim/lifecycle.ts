@@ -1,6 +1,7 @@
 import type { SimFaults } from './faults.js';
 import type { SimApplication, SimController, SimMachine, SimModel, SimUnit } from './state.js';
 import { UBUNTU_VERSIONS } from '../juju/series.js';
+import { formatConstraints, formatHardware } from './constraints.js';
 
 // What `juju status --format=json` shows at a given instant, computed from creation timestamps (pure).
 // Timeline (simulated seconds; real time = simulated / speed) follows juju-spec.md §3.3:
@@ -362,8 +363,9 @@ function machineDocument(
   if (containers.length > 0) {
     doc.containers = Object.fromEntries(containers.map((c) => [c.id, machineDocument(input, c, cache)]));
   }
-  if (machine.constraints) doc.constraints = machine.constraints;
-  doc.hardware = 'arch=amd64 cores=0 mem=0M virt-type=container';
+  if (machine.constraints) doc.constraints = formatConstraints(machine.constraints);
+  const cloudType = input.controller.cloudTypes?.[model.cloud] ?? 'lxd';
+  doc.hardware = formatHardware(machine.constraints, cloudType, machine.parent !== undefined);
   return doc;
 }
 

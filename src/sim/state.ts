@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
+import type { SimCloudType } from './clouds.js';
 
 // The simulator keeps everything a real juju + LXD pair would hold in one JSON file. Each `juju`
 // invocation is its own process, so every read-modify-write takes a lock file; times are stored as
@@ -26,6 +27,8 @@ export interface SimApplication {
   series?: string;
   subordinate: boolean;
   exposed: boolean;
+  /** Application constraints: the machines `juju add-unit` creates get them. */
+  constraints?: string;
   options: Record<string, unknown>;
   units: Record<string, SimUnit>;
   nextUnit: number;
@@ -65,6 +68,8 @@ export interface SimController {
   uuid: string;
   cloud: string;
   region: string;
+  /** The type of each cloud the controller knows (absent in older state: only localhost, an LXD cloud). */
+  cloudTypes?: Record<string, SimCloudType>;
   config: Record<string, string>;
   modelDefaults: Record<string, string>;
   currentModel?: string;
