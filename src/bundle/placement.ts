@@ -27,6 +27,21 @@ export interface MachineLayout {
   applications: PlacedApplication[];
 }
 
+/** Each machine with the units placed on it or in a container on it (`lxd:` units marked so). Pure. */
+export function unitsByMachine(
+  layout: MachineLayout,
+): { machine: PlannedMachine; units: { unit: string; inContainer: boolean }[] }[] {
+  return layout.machines.map((machine) => ({
+    machine,
+    units: layout.applications.flatMap((app) =>
+      app.to
+        .map((directive, index) => ({ directive, unit: `${app.name}/${index}` }))
+        .filter(({ directive }) => directive.replace(/^lxd:/, '') === machine.id)
+        .map(({ directive, unit }) => ({ unit, inContainer: directive.startsWith('lxd:') })),
+    ),
+  }));
+}
+
 /** Applications whose units get machines of their own, by role. */
 const MACHINE_ROLE_OF: Readonly<Record<string, Exclude<MachineRole, 'control'>>> = {
   'nova-compute': 'compute',

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { deploySteps } from '../pipeline/deploy-steps.js';
 import { openLab } from '../pipeline/lab.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
+import { unitsByMachine } from '../bundle/placement.js';
 import { createLabPorts } from '../pipeline/wiring.js';
 import { writeLine, type CommandContext } from './context.js';
 
@@ -35,6 +36,14 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
   }).map((step) => ({ name: step.name, title: step.title, commands: step.commands() }));
   const files = plan.files.map((f) => relative(ctx.cwd, f));
 
+  const machines = plan.rendered.machines
+    ? unitsByMachine(plan.rendered.machines).map(({ machine, units }) => ({
+        id: machine.id,
+        role: machine.role,
+        constraints: machine.constraints,
+        units: units.map((u) => (u.inContainer ? `${u.unit} (lxd)` : u.unit)),
+      }))
+    : undefined;
   if (options.json) {
     const out = {
       lab: session.spec.name,
@@ -45,6 +54,7 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
       valid: plan.valid,
       errors: plan.errors,
       applications: plan.paths.applications,
+      ...(machines ? { machines } : {}),
       changes: plan.changes,
       steps,
     };
@@ -67,6 +77,19 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     return 1;
   }
   writeLine(ctx.stdout, 'Validation: ok');
+  if (machines) {
+    const { kind, cloud } = session.spec.target;
+    writeLine(
+      ctx.stdout,
+      `Machines on the ${kind} cloud ${cloud} (${machines.length}, from machines: in the lab answers):`,
+    );
+    for (const machine of machines) {
+      writeLine(
+        ctx.stdout,
+        `  ${machine.id}  ${machine.role.padEnd(7)}  ${machine.constraints || '(no constraints)'}  ->  ${machine.units.join(', ')}`,
+      );
+    }
+  }
   writeLine(ctx.stdout, `Changes to deploy bundle (${plan.changes.length}):`);
   for (const change of plan.changes) writeLine(ctx.stdout, `- ${change}`);
   writeLine(ctx.stdout, 'Deploy steps, in order (each is skipped when its postcondition already holds):');

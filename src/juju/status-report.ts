@@ -1,5 +1,5 @@
 import { assessReadiness, type ReadinessVerdict } from './readiness.js';
-import { digestStatus, type JujuStatus, type StatusDigest } from './status.js';
+import { compareUnitNames, digestStatus, type JujuStatus, type StatusDigest } from './status.js';
 
 // What `lxdstack status` shows: the issue's JSON shape and a compact table. Pure.
 
@@ -12,7 +12,32 @@ export interface StatusReport {
     { charm: string; units: number; ready: number; errors: string[]; message: string }
   >;
   machines: number;
+  /** Each machine that hosts principal units: its units, constraints and hardware. */
+  placement: Record<string, MachinePlacement>;
   blocking: string[];
+}
+
+export interface MachinePlacement {
+  units: string[];
+  constraints?: string;
+  hardware?: string;
+}
+
+/** Principal units by the machine (or container) they run on. */
+function placementOf(status: JujuStatus): Record<string, MachinePlacement> {
+  const placement: Record<string, MachinePlacement> = {};
+  const units = Object.values(status.units)
+    .filter((unit) => unit.machine !== undefined)
+    .sort((a, b) => compareUnitNames(a.name, b.name));
+  for (const unit of units) {
+    const id = unit.machine!;
+    const entry = (placement[id] ??= { units: [] });
+    entry.units.push(unit.name);
+    const machine = status.machines[id];
+    if (machine?.constraints !== undefined) entry.constraints = machine.constraints;
+    if (machine?.hardware !== undefined) entry.hardware = machine.hardware;
+  }
+  return placement;
 }
 
 /** Readiness at this instant (no settle period: one look), and what blocks it. */
@@ -32,6 +57,7 @@ export function statusReport(model: string, status: JujuStatus, simulated: boole
         ]),
     ),
     machines: Object.keys(digest.machines).length,
+    placement: placementOf(status),
     blocking: blockingOf(verdict),
   };
 }
@@ -75,6 +101,15 @@ export function formatStatusReport(report: StatusReport, machinesLine: string): 
   if (rows.length > 1) lines.push(...table(rows));
   else lines.push('No applications.');
   lines.push('', `Machines: ${report.machines}${machinesLine ? ` (${machinesLine})` : ''}`);
+  const constrained = Object.entries(report.placement).filter(([, m]) => m.constraints !== undefined);
+  if (constrained.length > 0) {
+    lines.push(
+      ...table([
+        ['  Machine', 'Constraints', 'Units'],
+        ...constrained.map(([id, m]) => [`  ${id}`, m.constraints!, m.units.join(', ')]),
+      ]),
+    );
+  }
   if (report.blocking.length > 0) {
     lines.push('', 'Blocking readiness:', ...report.blocking.map((reason) => `  - ${reason}`));
   }

@@ -36,6 +36,9 @@ export interface JujuMachine {
   addresses: string[];
   /** `ubuntu@22.04` (3.x base) or the series name (2.9). */
   base?: string;
+  /** The machine's constraints and what the provider reports, as juju prints them. */
+  constraints?: string;
+  hardware?: string;
   statusError?: string;
 }
 
@@ -117,6 +120,10 @@ function parseMachine(
     base: str(base.name) ? `${str(base.name)}@${str(base.channel) ?? ''}` : str(m.series),
   };
   if (parent !== undefined) machine.parent = parent;
+  const constraints = str(m.constraints);
+  if (constraints !== undefined) machine.constraints = constraints;
+  const hardware = str(m.hardware);
+  if (hardware !== undefined) machine.hardware = hardware;
   const error = str(m['status-error']);
   if (error !== undefined) machine.statusError = error;
   machines[id] = machine;
