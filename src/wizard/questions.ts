@@ -3,7 +3,9 @@ import type { Context } from '@inquirer/type';
 import { FIELD_DOCS } from '../spec/docs.js';
 import { parseCidr, parseIpv4 } from '../spec/net.js';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../spec/profiles.js';
-import { TARGET_KINDS, STORAGE_DRIVERS, type LabSpec } from '../spec/schema.js';
+import { MAX_CONTROL_MACHINES, TARGET_KINDS, STORAGE_DRIVERS, type LabSpec } from '../spec/schema.js';
+import { defaultMachines } from '../spec/defaults.js';
+import { constraintsError } from '../bundle/juju-syntax.js';
 import type { Answers } from '../spec/validate.js';
 
 // Every prompt of `lxdstack init`. Questions whose key was already given (flags, answers file) are
@@ -198,6 +200,54 @@ export async function askLabAnswers(
           io(),
         )) ?? base.sizing.osdCount,
     );
+  }
+  const placed =
+    kind === 'maas' ||
+    kind === 'lxd-cluster' ||
+    (kind === 'existing-controller' &&
+      (has(fixed, 'machines') ||
+        (await confirm(
+          {
+            message: message(
+              'Place the lab on machines with Juju constraints (MAAS or LXD cluster)?',
+              'machines',
+            ),
+            default: base.machines !== undefined,
+          },
+          io(),
+        ))));
+  if (placed) {
+    const machines = base.machines ?? defaultMachines();
+    const validConstraints = (v: string) => constraintsError(v, facts.juju, false) ?? true;
+    await ask(
+      'machines.control.count',
+      async () =>
+        (await number(
+          {
+            message: message('Control machines', 'machines.control.count'),
+            default: machines.control.count,
+            min: 1,
+            max: MAX_CONTROL_MACHINES,
+            required: true,
+          },
+          io(),
+        )) ?? machines.control.count,
+    );
+    const roles: ('control' | 'compute' | 'storage')[] = ceph
+      ? ['control', 'compute', 'storage']
+      : ['control', 'compute'];
+    for (const role of roles) {
+      await ask(`machines.${role}.constraints`, () =>
+        input(
+          {
+            message: message(`Constraints of each ${role} machine`, `machines.${role}.constraints`),
+            default: machines[role].constraints,
+            validate: validConstraints,
+          },
+          io(),
+        ),
+      );
+    }
   }
   if (
     !has(fixed, 'network') &&
