@@ -76,8 +76,10 @@ export async function deployInSession(
     .join(' ');
   const resumeCommand = `lxdstack deploy${resumeFlags ? ` ${resumeFlags}` : ''}`;
   const results = await runStepList(steps, session.ledger, ctx, { resumeCommand, secrets: session.secrets });
+  // In the nested layout the dashboard is reached through the outer container's proxy device.
   const dashboardAddress = spec.components.dashboard
-    ? await ports.juju.unitAddress(spec.controller, spec.model, 'openstack-dashboard')
+    ? (ports.lxd.exposedDashboard?.(session.ledger) ??
+      (await ports.juju.unitAddress(spec.controller, spec.model, 'openstack-dashboard')))
     : undefined;
   const summary = deploySummary({
     spec,

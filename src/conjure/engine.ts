@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { JobError } from '../util/errors.js';
-import { describeCommand, runCommand } from '../util/run.js';
+import { describeCommand } from '../util/run.js';
+import { localRunner, type CommandRunner } from '../util/runner.js';
 
 // The conjure-up engine: the headless form `conjure-up <spell-folder> <cloud> <controller> <model>` run
 // through the process runner, its `[info]`/`[error]` lines turned into progress as they arrive.
@@ -70,6 +71,8 @@ export interface ConjureEngineOptions {
   executable?: string;
   /** A whole OpenStack deployment; default 3 hours, as conjure-up itself waits for the applications. */
   timeoutMs?: number;
+  /** Where conjure-up runs: this host by default, or inside the nested layout's outer container. */
+  runner?: CommandRunner;
 }
 
 export interface ConjureEngine {
@@ -93,7 +96,9 @@ export function createConjureEngine(options: ConjureEngineOptions = {}): Conjure
         if (progress?.level === 'error') errors.push(progress.message);
         run.onProgress?.(line, progress);
       };
-      const result = await runCommand(executable, conjureArgv(run), {
+      const runner = options.runner ?? localRunner;
+      const spellDir = await runner.stage(run.spellDir);
+      const result = await runner.run(executable, conjureArgv({ ...run, spellDir }), {
         timeoutMs: options.timeoutMs ?? 3 * 60 * 60_000,
         timeoutHint:
           'Check `juju status` for what is still pending; conjure-up can be run again on the same model.',

@@ -69,7 +69,7 @@ export interface JujuOps {
     series?: string;
     constraints?: string;
   };
-  addModel: { controller?: string; model: string; config?: Record<string, string> };
+  addModel: { controller?: string; model: string; cloud?: string; config?: Record<string, string> };
   switch: { target: string };
   deploy: {
     model: string;
@@ -142,6 +142,7 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
       return [
         'add-model',
         a.model,
+        ...(a.cloud ? [a.cloud] : []),
         ...(a.controller ? ['--controller', a.controller] : []),
         ...pairs('--config', a.config),
       ];

@@ -1,7 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describeCommand, runCommand, type RunResult } from '../util/run.js';
+import { describeCommand, type RunResult } from '../util/run.js';
+import { localRunner, type CommandRunner } from '../util/runner.js';
 import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
 import { JujuError, errorLineOf, hintFor } from './errors.js';
 import { parseStatus, type JujuStatus } from './status.js';
@@ -40,6 +38,8 @@ export interface JujuClientOptions {
   timeouts?: Partial<JujuTimeouts>;
   /** The flavour when already known (e.g. from the lab's ledger): skips running `juju version`. */
   flavour?: JujuFlavour;
+  /** Where juju runs: this host by default, or inside the nested layout's outer container. */
+  runner?: CommandRunner;
 }
 
 export interface JujuVersion {
@@ -146,10 +146,11 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   const env = options.env ?? process.env;
   const executable = options.executable ?? env.LXDSTACK_JUJU ?? 'juju';
   const timeouts = { ...DEFAULT_JUJU_TIMEOUTS, ...options.timeouts };
+  const runner = options.runner ?? localRunner;
   let detected: Promise<JujuVersion> | undefined;
 
   async function runRaw(op: JujuOp, args: string[]): Promise<RunResult> {
-    const result = await runCommand(executable, args, {
+    const result = await runner.run(executable, args, {
       timeoutMs: timeouts[TIMEOUT_OF[op]],
       timeoutHint: TIMEOUT_HINTS[op] ?? 'juju did not answer; check the controller is running and retry.',
       env: { ...env },
@@ -160,6 +161,17 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       throw new JujuError(result.command, result.exitCode, line, hintFor(line, result.exitCode), details);
     }
     return result;
+  }
+
+  /** The bundle and overlays where juju runs (copied into the outer container in the nested layout). */
+  async function staged<P extends { bundlePath: string; overlays?: readonly string[] }>(
+    params: P,
+  ): Promise<P> {
+    return {
+      ...params,
+      bundlePath: await runner.stage(params.bundlePath),
+      overlays: await Promise.all((params.overlays ?? []).map((o) => runner.stage(o))),
+    };
   }
 
   async function version(): Promise<JujuVersion> {
@@ -244,7 +256,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       await run('switch', { target });
     },
     async deploy(params) {
-      const result = await run('deploy', params);
+      const result = await run('deploy', await staged(params));
       const changes = result.stdout
         .split('\n')
         .filter((line) => line.startsWith('- '))
@@ -255,7 +267,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       return (await run('exportBundle', { model })).stdout;
     },
     async diffBundle(params) {
-      return (await run('diffBundle', params)).stdout;
+      return (await run('diffBundle', await staged(params))).stdout;
     },
     async status(model) {
       return parseStatus(parseJson(await run('status', { model }), 'juju status'));
@@ -264,15 +276,10 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       return parseJson(await run('config', params), 'juju config');
     },
     async setConfig({ model, application, values }) {
-      const dir = await mkdtemp(join(tmpdir(), 'lxdstack-config-'));
-      try {
-        const settingsFile = join(dir, 'settings.yaml');
-        const { stringify } = await import('../util/yaml-lib.js');
-        await writeFile(settingsFile, stringify({ [application]: values }), { mode: 0o600 });
-        await run('config', { model, application, settingsFile });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const { stringify } = await import('../util/yaml-lib.js');
+      await runner.withPrivateFile('settings.yaml', stringify({ [application]: values }), (settingsFile) =>
+        run('config', { model, application, settingsFile }),
+      );
     },
     async runAction(params) {
       return parseJson(await run('runAction', params), `juju action ${params.action}`);

@@ -61,7 +61,14 @@ export interface LxdClient {
   getInstance(name: string): Promise<LxdInstance | undefined>;
   createInstance(input: {
     name: string;
-    source: { type: 'image'; alias?: string; fingerprint?: string };
+    /** A local image (alias or fingerprint), or one from a remote image server (`server` and `protocol`). */
+    source: {
+      type: 'image';
+      alias?: string;
+      fingerprint?: string;
+      server?: string;
+      protocol?: 'simplestreams';
+    };
     profiles?: string[];
     config?: Record<string, string>;
     devices?: Record<string, Record<string, string>>;

@@ -3,6 +3,7 @@ import { JobError, errorMessage } from '../util/errors.js';
 import type { Ledger, ResourceRecord } from '../pipeline/ledger.js';
 import type { LxdClient } from './client.js';
 import type { CheckResult, HostChange } from './checks.js';
+import { ipRoutes, routeCommand, type RouteAccess } from './host-route.js';
 import { removeInstance } from './instances.js';
 import { lxcEquivalent } from './lxc.js';
 import { probeSysctl, sysctlPath } from './probes.js';
@@ -148,10 +149,14 @@ function withKey(
 export async function restoreHostChange(
   record: ResourceRecord,
   client: LxdClient,
-  deps: { sysctl?: SysctlAccess } = {},
+  deps: { sysctl?: SysctlAccess; routes?: RouteAccess } = {},
 ): Promise<string> {
   const data = record.data ?? {};
   switch (record.kind) {
+    case 'host-route': {
+      await (deps.routes ?? ipRoutes).remove(record.name);
+      return routeCommand('del', record.name);
+    }
     case 'sysctl': {
       if (typeof record.previous !== 'string') return `(${record.name} had no previous value to restore)`;
       await (deps.sysctl ?? procSysctl).write(record.name, record.previous);

@@ -19,6 +19,7 @@ export {
   type SysctlAccess,
 } from './host-changes.js';
 export {
+  preparePoolAndBridge,
   prepareLxd,
   compareProfile,
   labBridgeConfig,
@@ -28,13 +29,21 @@ export {
 export {
   addDashboardProxy,
   createNestedHost,
-  initInnerLxd,
   nestedHostLayout,
   startNestedHost,
   DASHBOARD_DEVICE,
   type NestedHostReport,
 } from './nested.js';
-export { execInInstance, removeInstance, waitForIpv4 } from './instances.js';
+export {
+  applyInnerProfile,
+  innerBridgeCidr,
+  provisionSteps,
+  removeInnerModelLeftovers,
+  runInnerSteps,
+} from './inner-lxd.js';
+export { lxdExecRunner, STAGE_DIR } from './exec-runner.js';
+export { addHostRoute, ipRoutes, routeCommand, type RouteAccess } from './host-route.js';
+export { execInInstance, imageSource, removeInstance, waitForIpv4 } from './instances.js';
 export {
   removeLabLxdResources,
   removeModelLeftovers,

@@ -5,6 +5,26 @@ import type { LxdExecResult } from './types.js';
 
 // Instance-level operations built from several client calls: wait for an address, remove, exec.
 
+/** The image servers `lxc` knows by default, by remote name. */
+const IMAGE_REMOTES: Readonly<Record<string, string>> = {
+  ubuntu: 'https://cloud-images.ubuntu.com/releases',
+  'ubuntu-daily': 'https://cloud-images.ubuntu.com/daily',
+  images: 'https://images.linuxcontainers.org',
+};
+
+/** An image as `lxc launch` takes it (`ubuntu:16.04`, or a local alias) turned into an API source. */
+export function imageSource(image: string): {
+  type: 'image';
+  alias: string;
+  server?: string;
+  protocol?: 'simplestreams';
+} {
+  const colon = image.indexOf(':');
+  const server = colon > 0 ? IMAGE_REMOTES[image.slice(0, colon)] : undefined;
+  if (!server) return { type: 'image', alias: image };
+  return { type: 'image', alias: image.slice(colon + 1), server, protocol: 'simplestreams' };
+}
+
 export async function waitForIpv4(
   client: LxdClient,
   name: string,

@@ -1,9 +1,10 @@
 import { JobError } from '../util/errors.js';
 import type { Ledger } from '../pipeline/ledger.js';
+import { UBUNTU_VERSIONS } from '../juju/series.js';
 import type { LabSpec } from '../spec/schema.js';
 import type { LxdClient } from './client.js';
 import { NESTED_HOST_MODULES } from './checks.js';
-import { execInInstance } from './instances.js';
+import { imageSource } from './instances.js';
 import { lxcDeviceAdds, lxcEquivalent } from './lxc.js';
 import type { LxdConfig, LxdDevices } from './types.js';
 
@@ -15,6 +16,17 @@ export interface NestedHostLayout {
   config: LxdConfig;
   devices: LxdDevices;
 }
+
+/** The outer container's image: the Ubuntu release of the lab's series, from the `ubuntu:` image server. */
+export function nestedImage(spec: Pick<LabSpec, 'series'>): string {
+  return `ubuntu:${UBUNTU_VERSIONS[spec.series] ?? spec.series}`;
+}
+
+/** Where this host reaches the dashboard through the outer container's proxy device. */
+export const DASHBOARD_LISTEN = 'tcp:127.0.0.1:8080';
+
+/** `tcp:127.0.0.1:8080` -> `127.0.0.1:8080`. */
+export const hostPort = (listen: string) => listen.replace(/^tcp:/, '');
 
 /** The outer container's config and devices, as the tutorial set them. */
 export function nestedHostLayout(spec: LabSpec): NestedHostLayout {
@@ -82,7 +94,7 @@ export async function createNestedHost(
     });
     await client.createInstance({
       name,
-      source: { type: 'image', alias: image },
+      source: imageSource(image),
       profiles: [],
       config: layout.config,
       devices: layout.devices,
@@ -112,43 +124,6 @@ export async function startNestedHost(client: LxdClient, name: string): Promise<
   if (state.status !== 'Running') await client.setInstanceState(name, 'start', { timeoutS: 60 });
 }
 
-/** The LXD inside the outer container: a dir pool and a bridge without IPv6, as argv lists (no shell). */
-export function innerLxdCommands(spec: LabSpec): { check: string[]; create: string[] }[] {
-  const { storagePool: pool, bridge } = spec.lxd;
-  return [
-    { check: ['lxc', 'storage', 'show', pool], create: ['lxc', 'storage', 'create', pool, 'dir'] },
-    {
-      check: ['lxc', 'network', 'show', bridge],
-      create: ['lxc', 'network', 'create', bridge, 'ipv4.address=auto', 'ipv4.nat=true', 'ipv6.address=none'],
-    },
-    {
-      check: ['lxc', 'profile', 'device', 'get', 'default', 'root', 'pool'],
-      create: ['lxc', 'profile', 'device', 'add', 'default', 'root', 'disk', 'path=/', `pool=${pool}`],
-    },
-    {
-      check: ['lxc', 'profile', 'device', 'get', 'default', 'eth0', 'network'],
-      create: ['lxc', 'profile', 'device', 'add', 'default', 'eth0', 'nic', 'name=eth0', `network=${bridge}`],
-    },
-  ];
-}
-
-/** Initialise the inner LXD through the exec API, skipping what already exists; returns what ran. */
-export async function initInnerLxd(
-  client: LxdClient,
-  name: string,
-  spec: LabSpec,
-  options: { timeoutMs: number },
-): Promise<string[]> {
-  const ran: string[] = [];
-  for (const step of innerLxdCommands(spec)) {
-    const probe = await execInInstance(client, name, step.check, { ...options, allowFailure: true });
-    if (probe.exitCode === 0) continue;
-    await execInInstance(client, name, step.create, options);
-    ran.push(lxcEquivalent.exec(name, step.create));
-  }
-  return ran;
-}
-
 export const DASHBOARD_DEVICE = 'lxdstack-dashboard';
 
 /**
@@ -171,7 +146,7 @@ export async function addDashboardProxy(
   const record = await ledger.beginResource({
     kind: 'lxd-device',
     name: `${options.instance}/${device}`,
-    data: { instance: options.instance, device },
+    data: { instance: options.instance, device, listen: options.listen, connect: options.connect },
   });
   await client.updateInstance(options.instance, {
     config: instance.config,

@@ -86,11 +86,12 @@ export function compareProfile(
   return { dropped, changed };
 }
 
-export async function prepareLxd(
+/** The pool and bridge a bare LXD lacks (`lxd init --preseed`), each recorded before it is created. */
+export async function preparePoolAndBridge(
   spec: LabSpec,
-  deps: { client: LxdClient; ledger: Ledger; profileName: string; profile: ModelProfile; dryRun?: boolean },
-): Promise<PrepareReport> {
-  const { client, ledger, profileName } = deps;
+  deps: { client: LxdClient; ledger: Ledger; dryRun?: boolean },
+): Promise<Pick<PrepareReport, 'pool' | 'bridge' | 'commands'>> {
+  const { client, ledger } = deps;
   const dryRun = deps.dryRun ?? false;
   const commands: string[] = [];
   const poolName = spec.lxd.storagePool;
@@ -130,6 +131,21 @@ export async function prepareLxd(
     }
   }
 
+  return {
+    pool: { name: poolName, driver: pool?.driver ?? spec.lxd.storageDriver, created: !pool },
+    bridge: { name: bridgeName, created: !bridge },
+    commands,
+  };
+}
+
+export async function prepareLxd(
+  spec: LabSpec,
+  deps: { client: LxdClient; ledger: Ledger; profileName: string; profile: ModelProfile; dryRun?: boolean },
+): Promise<PrepareReport> {
+  const { client, ledger, profileName } = deps;
+  const dryRun = deps.dryRun ?? false;
+  const base = await preparePoolAndBridge(spec, deps);
+  const commands = [...base.commands];
   const intended = stringifyProfile(deps.profile);
   const existing = await client.getProfile(profileName);
   commands.push(
@@ -156,8 +172,8 @@ export async function prepareLxd(
   }
 
   return {
-    pool: { name: poolName, driver: pool?.driver ?? spec.lxd.storageDriver, created: !pool },
-    bridge: { name: bridgeName, created: !bridge },
+    pool: base.pool,
+    bridge: base.bridge,
     profile: { name: profileName, created: !existing, ...differences },
     commands,
     dryRun,

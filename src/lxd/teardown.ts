@@ -2,6 +2,7 @@ import { JobError, errorMessage } from '../util/errors.js';
 import type { Ledger, ResourceKind } from '../pipeline/ledger.js';
 import type { LxdClient } from './client.js';
 import { restoreHostChange, type SysctlAccess } from './host-changes.js';
+import type { RouteAccess } from './host-route.js';
 import { removeInstance } from './instances.js';
 import { lxcEquivalent } from './lxc.js';
 
@@ -16,6 +17,7 @@ export const LXD_RESOURCE_KINDS: readonly ResourceKind[] = [
   'lxd-network',
   'lxd-pool',
   'sysctl',
+  'host-route',
 ];
 
 export interface TeardownStep {
@@ -27,7 +29,7 @@ export interface TeardownStep {
 export async function removeLabLxdResources(
   ledger: Ledger,
   client: LxdClient,
-  deps: { sysctl?: SysctlAccess } = {},
+  deps: { sysctl?: SysctlAccess; routes?: RouteAccess } = {},
 ): Promise<TeardownStep[]> {
   const records = ledger
     .liveResources()

@@ -39,6 +39,7 @@ export const DEPLOY_STEP_NAMES = [
   'model',
   'deploy',
   'wait',
+  'expose',
   'configure',
   'verify',
 ] as const;
@@ -124,11 +125,6 @@ export function deploySteps(input: DeployInput): Step[] {
         ? `the target is ${spec.target.kind} (cloud ${spec.target.cloud}): this host's LXD is not used`
         : doneEarlier(ledger, 'prepare-lxd'),
     run: async (io) => {
-      if (spec.target.kind === 'nested-container' && !input.simulated) {
-        throw new InputError(
-          'deploy does not build the nested-container layout yet; set target.kind to localhost (or an existing controller, MAAS or LXD cluster) in the lab answers.',
-        );
-      }
       const notes = await ports.lxd.prepare(ledger);
       for (const note of notes) io.report(note);
       return notes.length ? notes.join('; ') : undefined;
@@ -183,6 +179,8 @@ export function deploySteps(input: DeployInput): Step[] {
 
   const conjure = spec.engine === 'conjure-up';
   const modelName = `${controller}:${model}`;
+  // A controller that is not this lab's may know several clouds: the model goes on the spec's.
+  const addModelInput = { controller, model, config, ...(remoteTarget ? { cloud: spec.target.cloud } : {}) };
   let modelSeen: boolean | undefined;
   const modelStep: Step = {
     name: 'model',
@@ -190,10 +188,7 @@ export function deploySteps(input: DeployInput): Step[] {
     commands: () =>
       conjure
         ? ['(conjure-up adds the model in the deploy step)']
-        : [
-            ports.juju.describe.addModel({ controller, model, config }),
-            ...ports.lxd.describe.prepare().slice(-1),
-          ],
+        : [ports.juju.describe.addModel(addModelInput), ...ports.lxd.describe.prepare().slice(-1)],
     satisfied: async () => {
       const exists = await ports.juju.modelExists(controller, model);
       modelSeen = exists;
@@ -219,7 +214,7 @@ export function deploySteps(input: DeployInput): Step[] {
           name: `${controller}:${model}`,
           data: { controller, model },
         });
-        await ports.juju.addModel({ controller, model, config });
+        await ports.juju.addModel(addModelInput);
         await ledger.commitResource(record.id);
       } else {
         const record = ledger.findResource('model', `${controller}:${model}`);
@@ -289,6 +284,25 @@ export function deploySteps(input: DeployInput): Step[] {
       `look at \`lxdstack status\` and \`lxdstack logs\`; fix the unit named above (e.g. \`juju resolved <unit>\`)`,
   };
 
+  const expose: Step = {
+    name: 'expose',
+    title: 'Expose the cloud to this host',
+    commands: () =>
+      ports.lxd.describe.expose?.() ?? ["(nothing: the cloud's addresses are reachable from here)"],
+    satisfied: async () =>
+      ports.lxd.expose ? doneEarlier(ledger, 'expose') : "the cloud's addresses are reachable from this host",
+    run: async (io) => {
+      const dashboardAddress = spec.components.dashboard
+        ? await ports.juju.unitAddress(controller, model, 'openstack-dashboard')
+        : undefined;
+      const notes =
+        (await ports.lxd.expose?.({ ledger, ...(dashboardAddress ? { dashboardAddress } : {}) })) ?? [];
+      for (const note of notes) io.report(note);
+      return notes.join('; ');
+    },
+    retries: 1,
+  };
+
   const configure: Step = {
     name: 'configure',
     title: 'Configure the cloud (images, flavors, networks)',
@@ -325,5 +339,5 @@ export function deploySteps(input: DeployInput): Step[] {
       'read the smoke report in .lxdstack/<lab>/reports; `lxdstack verify` re-runs only the checks',
   };
 
-  return [preflight, prepareLxd, controllerStep, modelStep, deployStep, waitStep, configure, verify];
+  return [preflight, prepareLxd, controllerStep, modelStep, deployStep, waitStep, expose, configure, verify];
 }

@@ -4,6 +4,7 @@ import { JujuError } from '../juju/errors.js';
 import { assessReadiness, waitForReady, type ReadyResult } from '../juju/readiness.js';
 import { InterruptedError, JobError, formatDuration } from '../util/errors.js';
 import { describeCommand } from '../util/run.js';
+import type { CommandRunner } from '../util/runner.js';
 import { compareUnitNames, digestStatus, type StatusDigest } from '../juju/status.js';
 import type { JujuPort, WaitProgress } from './ports.js';
 
@@ -19,6 +20,8 @@ export interface JujuPortOptions {
   settleMs: number;
   /** Counts every `juju status` call made through this port. */
   onStatusCall?: () => void;
+  /** Where juju runs when not on this host (the nested layout's outer container). */
+  runner?: () => Promise<CommandRunner>;
 }
 
 const qualified = (controller: string, model: string) => `${controller}:${model}`;
@@ -118,7 +121,11 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
   };
   // The client module (and execa with it) loads on the first juju call, not for describing commands.
   const newClient = async (extra: Partial<JujuClientOptions> = {}) =>
-    (await import('../juju/client.js')).createJujuClient({ ...clientOptions, ...extra });
+    (await import('../juju/client.js')).createJujuClient({
+      ...clientOptions,
+      ...(options.runner ? { runner: await options.runner() } : {}),
+      ...extra,
+    });
   let shared: Promise<JujuClient> | undefined;
   const client = () => (shared ??= newClient());
   const status = async (controller: string, model: string) => {
@@ -145,8 +152,8 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       (await client()).bootstrap({ cloud, controller, config }),
     modelExists: async (controller, model) =>
       (await (await client()).models(controller)).models.some((m) => m.shortName === model),
-    addModel: async ({ controller, model, config }) =>
-      (await client()).addModel({ controller, model, config }),
+    addModel: async ({ controller, model, cloud, config }) =>
+      (await client()).addModel({ controller, model, config, ...(cloud ? { cloud } : {}) }),
     deployBundle: async ({ controller, model, bundlePath, overlays }) => {
       await (await client()).deploy({ model: qualified(controller, model), bundlePath, overlays });
     },
@@ -224,7 +231,8 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     },
     describe: {
       bootstrap: ({ cloud, controller, config }) => describe('bootstrap', { cloud, controller, config }),
-      addModel: ({ controller, model, config }) => describe('addModel', { controller, model, config }),
+      addModel: ({ controller, model, cloud, config }) =>
+        describe('addModel', { controller, model, config, ...(cloud ? { cloud } : {}) }),
       deployBundle: ({ controller, model, bundlePath, overlays }) =>
         describe('deploy', { model: qualified(controller, model), bundlePath, overlays }),
       status: (controller, model) => describe('status', { model: qualified(controller, model) }),

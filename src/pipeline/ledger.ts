@@ -20,6 +20,7 @@ export type ResourceKind =
   | 'lxd-instance'
   | 'lxd-device'
   | 'sysctl'
+  | 'host-route'
   | 'file'
   | 'openstack-image'
   | 'openstack-flavor'

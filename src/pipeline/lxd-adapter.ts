@@ -2,7 +2,7 @@ import type { LxdClient } from '../lxd/client.js';
 import { lxcEquivalent } from '../lxd/lxc.js';
 import type { ModelProfile } from '../lxd/prepare.js';
 import { instanceIdOf } from '../sim/lifecycle.js';
-import { readSimState, updateSimState } from '../sim/state.js';
+import { readSimState, updateSimState, type SimState } from '../sim/state.js';
 import type { LabSpec } from '../spec/schema.js';
 import { JobError, errorMessage } from '../util/errors.js';
 import { parseYaml } from '../util/yaml.js';
@@ -28,10 +28,11 @@ export function parseModelProfile(yamlText: string): ModelProfile {
   };
 }
 
-async function measureHost(
+/** Doctor's checks for the lab. juju is optional on this host when the simulator plays it or when it runs in the outer container. */
+export async function measureHost(
   spec: LabSpec,
   client: () => Promise<LxdClient>,
-  simulated: boolean,
+  juju: 'needed' | 'optional',
   env: NodeJS.ProcessEnv,
 ): Promise<PreflightCheck[]> {
   let lxd: LxdClient;
@@ -49,10 +50,7 @@ async function measureHost(
     ];
   }
   const { runDoctorChecks } = await import('../lxd/doctor.js');
-  const results = await runDoctorChecks(
-    { spec, juju: simulated ? 'optional' : 'needed', containerSmoke: false, env },
-    { client: lxd },
-  );
+  const results = await runDoctorChecks({ spec, juju, containerSmoke: false, env }, { client: lxd });
   return results.map(({ id, title, status, measured, fix }) => ({
     id,
     title,
@@ -90,7 +88,7 @@ export function realLxdPort(input: {
     return notes;
   };
   return {
-    preflight: () => measureHost(spec, input.client, false, input.env),
+    preflight: () => measureHost(spec, input.client, 'needed', input.env),
     prepare,
     applyModelProfile: async (ledger) =>
       (await prepare(ledger)).filter((n) => n.startsWith('profile') || n.startsWith('LXD')),
@@ -110,11 +108,24 @@ export function realLxdPort(input: {
   };
 }
 
-/** LXD objects in the simulator that no model or controller there accounts for. */
-export async function simulatorOrphans(simDir: string, model: string): Promise<string[]> {
+/** Containers the simulator's models account for, plus `kept` (the nested layout's outer container). */
+function expectedContainers(state: SimState, kept: readonly string[]): Set<string> {
+  const models = Object.values(state.controllers).flatMap((c) => Object.values(c.models));
+  return new Set([
+    ...kept,
+    ...models.flatMap((m) => Object.keys(m.machines).map((id) => instanceIdOf(m, id))),
+  ]);
+}
+
+/** LXD objects in the simulator that no model or controller there accounts for (nor `kept`). */
+export async function simulatorOrphans(
+  simDir: string,
+  model: string,
+  kept: readonly string[] = [],
+): Promise<string[]> {
   const state = await readSimState(simDir);
   const models = Object.values(state.controllers).flatMap((c) => Object.values(c.models));
-  const expected = new Set(models.flatMap((m) => Object.keys(m.machines).map((id) => instanceIdOf(m, id))));
+  const expected = expectedContainers(state, kept);
   const profiles = new Set(['default', ...models.map((m) => modelProfileName(m.name))]);
   return [
     ...state.lxd.containers.filter((c) => !expected.has(c)).map((c) => `simulated LXD container ${c}`),
@@ -126,6 +137,9 @@ export async function simulatorOrphans(simDir: string, model: string): Promise<s
   ];
 }
 
+/** A controller recorded as this lab's and not yet removed: in the nested layout it lives in the outer container. */
+export const holdsController = (ledger: Ledger) => ledger.liveResources('controller').length > 0;
+
 export function simulatedLxdPort(input: {
   spec: LabSpec;
   simDir: string;
@@ -134,11 +148,31 @@ export function simulatedLxdPort(input: {
 }): LxdPort {
   const { spec, simDir } = input;
   const profileName = modelProfileName(spec.model);
+  // The nested layout's outer container stands in the simulator's LXD; juju runs on this host in its place.
+  const outer = spec.target.kind === 'nested-container' ? spec.target.container : undefined;
+  const outerRecords = (ledger: Ledger) =>
+    ledger.liveResources('lxd-instance').filter((r) => r.data?.simulated === true);
   return {
-    preflight: () => measureHost(spec, input.client, true, input.env),
-    prepare: async () => [
-      `SIMULATION: host LXD untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,
-    ],
+    preflight: () => measureHost(spec, input.client, 'optional', input.env),
+    prepare: async (ledger) => {
+      const notes = [
+        `SIMULATION: host LXD untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,
+      ];
+      if (!outer) return notes;
+      const record = await ledger.beginResource({
+        kind: 'lxd-instance',
+        name: outer,
+        data: { simulated: true, role: 'nested-host' },
+      });
+      await updateSimState(simDir, async (state) => {
+        if (!state.lxd.containers.includes(outer)) state.lxd.containers.push(outer);
+      });
+      await ledger.commitResource(record.id);
+      notes.push(
+        `SIMULATION: outer container ${outer} stands in the simulator; juju runs on this host in its place`,
+      );
+      return notes;
+    },
     applyModelProfile: async () => {
       const state = await readSimState(simDir);
       if (!state.lxd.profiles.includes(profileName)) {
@@ -148,26 +182,49 @@ export function simulatedLxdPort(input: {
       }
       return [`SIMULATION: profile ${profileName} present in the simulator (names only, no content)`];
     },
-    removeLabResources: async () => [],
+    ...(outer
+      ? {
+          expose: async () => {
+            const { DASHBOARD_LISTEN, hostPort } = await import('../lxd/nested.js');
+            return [
+              `SIMULATION: no route or proxy device; a real lab routes ${spec.lxd.bridge}'s network inside ${outer} via its address and serves the dashboard on ${hostPort(DASHBOARD_LISTEN)}`,
+            ];
+          },
+        }
+      : {}),
+    removeLabResources: async (ledger) => {
+      if (holdsController(ledger))
+        return outer ? [`SIMULATION: outer container ${outer} kept: it holds the controller`] : [];
+      const notes: string[] = [];
+      for (const record of outerRecords(ledger)) {
+        await updateSimState(simDir, async (state) => {
+          state.lxd.containers = state.lxd.containers.filter((c) => c !== record.name);
+        });
+        await ledger.releaseResource(record.id);
+        notes.push(`SIMULATION: outer container ${record.name} deleted`);
+      }
+      return notes;
+    },
     removeModelLeftovers: async (model) => {
-      const orphans = await simulatorOrphans(simDir, model);
+      const kept = outer ? [outer] : [];
+      const orphans = await simulatorOrphans(simDir, model, kept);
       await updateSimState(simDir, async (state) => {
-        const models = Object.values(state.controllers).flatMap((c) => Object.values(c.models));
-        const expected = new Set(
-          models.flatMap((m) => Object.keys(m.machines).map((id) => instanceIdOf(m, id))),
-        );
+        const expected = expectedContainers(state, kept);
         state.lxd.containers = state.lxd.containers.filter((c) => expected.has(c));
+        const models = Object.values(state.controllers).flatMap((c) => Object.values(c.models));
         if (!models.some((m) => m.name === model))
           state.lxd.profiles = state.lxd.profiles.filter((p) => p !== modelProfileName(model));
       });
       return orphans.map((o) => `removed ${o}`);
     },
-    leftovers: (_ledger, model) => simulatorOrphans(simDir, model),
+    leftovers: (ledger, model) =>
+      simulatorOrphans(simDir, model, outer && holdsController(ledger) ? [outer] : []),
     inventory: async () =>
       `${JSON.stringify({ simulated: true, lxd: (await readSimState(simDir)).lxd }, null, 2)}\n`,
     describe: {
       prepare: () => [
         'SIMULATION: no LXD command; the simulator stands in for the pool, the bridge and the profile',
+        ...(outer ? [`SIMULATION: the outer container ${outer} is a name in the simulator's LXD`] : []),
       ],
     },
   };

@@ -25,7 +25,13 @@ export interface JujuPort {
   controllerHealth(controller: string): Promise<ControllerHealth>;
   bootstrap(input: { cloud: string; controller: string; config: Record<string, string> }): Promise<void>;
   modelExists(controller: string, model: string): Promise<boolean>;
-  addModel(input: { controller: string; model: string; config: Record<string, string> }): Promise<void>;
+  /** `cloud`: for a controller that knows several clouds, the one the model goes on. */
+  addModel(input: {
+    controller: string;
+    model: string;
+    cloud?: string;
+    config: Record<string, string>;
+  }): Promise<void>;
   deployBundle(input: {
     controller: string;
     model: string;
@@ -67,7 +73,12 @@ export interface JujuPort {
   /** The exact commands, for --dry-run and `lxdstack plan`. */
   describe: {
     bootstrap(input: { cloud: string; controller: string; config: Record<string, string> }): string;
-    addModel(input: { controller: string; model: string; config: Record<string, string> }): string;
+    addModel(input: {
+      controller: string;
+      model: string;
+      cloud?: string;
+      config: Record<string, string>;
+    }): string;
     deployBundle(input: {
       controller: string;
       model: string;
@@ -115,7 +126,14 @@ export interface LxdPort {
   leftovers(ledger: Ledger, model: string): Promise<string[]>;
   /** LXD profiles and instances as LXD reports them (for `lxdstack logs`). */
   inventory(): Promise<string>;
-  describe: { prepare(): string[] };
+  /**
+   * The nested layout only: make the cloud inside the outer container reachable from this host (a route
+   * to the inner bridge, the dashboard on a proxy device), each recorded in the ledger.
+   */
+  expose?(input: { ledger: Ledger; dashboardAddress?: string }): Promise<string[]>;
+  /** Where this host reaches the dashboard, when the lab exposed it (`127.0.0.1:8080`). */
+  exposedDashboard?(ledger: Ledger): string | undefined;
+  describe: { prepare(): string[]; expose?(): string[] };
 }
 
 export interface SmokeOutcome {

@@ -149,6 +149,7 @@ export function teardownSteps(input: TeardownInput): Step[] {
         'lxd-instance',
         'lxd-device',
         'sysctl',
+        'host-route',
         'file',
       ]);
       return ledger.liveResources().some((r) => kinds.has(r.kind)) ? undefined : 'this lab created none';
@@ -172,7 +173,7 @@ export function teardownSteps(input: TeardownInput): Step[] {
         ...ledger
           .liveResources()
           // LXD records are the LXD port's to report; the rest are Juju's and OpenStack's.
-          .filter((r) => !r.kind.startsWith('lxd-') && r.kind !== 'sysctl' && r.kind !== 'file')
+          .filter((r) => !r.kind.startsWith('lxd-') && !['sysctl', 'host-route', 'file'].includes(r.kind))
           .filter((r) => !(input.keepController && r.kind === 'controller'))
           .map((r) => `${r.kind} ${r.name} is still recorded as ${r.state}`),
       ];

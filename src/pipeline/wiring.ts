@@ -9,11 +9,13 @@ import { cloudPort } from './cloud-adapter.js';
 import { jujuPort } from './juju-adapter.js';
 import { simulatorStateDir, type LabSession } from './lab.js';
 import { realLxdPort, simulatedLxdPort } from './lxd-adapter.js';
+import { nestedJujuPort, nestedLxdPort } from './nested-lxd-adapter.js';
 import type { LabPorts } from './ports.js';
 
 // The real modules behind the lifecycle's ports. A simulated lab gets the simulator's environment (its
 // `juju` and `conjure-up` first, state in .lxdstack/<lab>/sim) and never touches the host's LXD beyond
-// measuring it. Nothing here runs until a port method is called.
+// measuring it. A real nested-container lab runs its engine inside the outer container. Nothing here
+// runs until a port method is called.
 
 /** The Juju release the simulator plays for a profile: 2.9 for the cs: bundles, 3.6 otherwise. */
 export function simulatedJujuVersion(flavour: '2.9' | '3'): string {
@@ -52,31 +54,50 @@ export function createLabPorts(input: WiringInput): LabPorts {
       createLxdClient({ env: input.env, ...(input.signal ? { signal: input.signal } : {}) }),
     ));
   const flavour = PROFILES[spec.profile].juju;
-  const juju = jujuPort({
-    env,
+  // The 2016 tutorial's layout: juju and conjure-up run inside the outer container, with its environment.
+  const nested = spec.target.kind === 'nested-container' && !session.simulated;
+  const container = spec.target.container;
+  const runner = nested
+    ? async () =>
+        (await import('../lxd/exec-runner.js')).lxdExecRunner(await lxdClient(), container, {
+          ...(input.signal ? { signal: input.signal } : {}),
+        })
+    : undefined;
+  const engineEnv = nested ? {} : env;
+  const baseJuju = jujuPort({
+    env: engineEnv,
     flavour,
     settleMs: session.simulated ? 0 : 15_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
+    ...(runner ? { runner } : {}),
   });
+  const juju = nested
+    ? nestedJujuPort(
+        baseJuju,
+        async () => (await (await lxdClient()).getInstance(container))?.status === 'Running',
+      )
+    : baseJuju;
+  const profileYaml = () => readFile(join(session.dir, 'lxd-profile.yaml'), 'utf8');
   return {
     juju,
     conjure: {
       deploySpell: async (run) => {
         const { createConjureEngine } = await import('../conjure/engine.js');
-        const engine = createConjureEngine({ env, ...(input.signal ? { signal: input.signal } : {}) });
+        const engine = createConjureEngine({
+          env: engineEnv,
+          ...(input.signal ? { signal: input.signal } : {}),
+          ...(runner ? { runner: await runner() } : {}),
+        });
         await engine.deploySpell({ ...run, onProgress: (line) => run.onProgress(line) });
       },
       describe: (run) => describeCommand('conjure-up', conjureArgv(run)),
     },
     lxd: session.simulated
       ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env })
-      : realLxdPort({
-          spec,
-          client: lxdClient,
-          env: input.env,
-          profileYaml: () => readFile(join(session.dir, 'lxd-profile.yaml'), 'utf8'),
-        }),
+      : nested
+        ? nestedLxdPort({ spec, client: lxdClient, env: input.env, profileYaml })
+        : realLxdPort({ spec, client: lxdClient, env: input.env, profileYaml }),
     cloud: cloudPort({
       spec,
       labDirectory: session.dir,

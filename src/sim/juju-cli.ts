@@ -378,10 +378,12 @@ const addModel: Command = async (ctx, args) => {
     const controller = currentController(state, ctx, stringFlag(parsed, 'controller'));
     if (controller.models[name])
       throw new SimCommandFailure(`failed to create new model: model "${name}" for ${OWNER} already exists`);
+    // `[cloud|cloud/region]`: the simulator keeps no list of a controller's clouds, so it takes the name as given.
+    const [cloud, region] = cloudArg?.split('/') ?? [];
     const model = newModel(
       name,
-      controller.cloud,
-      cloudArg?.split('/')[1] ?? controller.region,
+      cloud || controller.cloud,
+      region ?? controller.region,
       { ...controller.modelDefaults, ...config },
       ctx.now(),
     );

@@ -117,7 +117,7 @@ test('plan renders the lab, validates it and lists the changes and the ordered s
   t.true(plan.changes.some((c) => c.startsWith('deploy application keystone')));
   t.deepEqual(
     plan.steps.map((s) => s.name),
-    ['preflight', 'prepare-lxd', 'controller', 'model', 'deploy', 'wait', 'configure', 'verify'],
+    ['preflight', 'prepare-lxd', 'controller', 'model', 'deploy', 'wait', 'expose', 'configure', 'verify'],
   );
   t.true(plan.files.some((f) => f.endsWith('bundle.yaml')));
   const bundleFiles = await readdir(lab.labDir);

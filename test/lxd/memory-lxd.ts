@@ -182,10 +182,16 @@ export class MemoryLxd implements LxdClient {
   execs: { name: string; argv: readonly string[] }[] = [];
   /** exit code per argv joined by spaces; default 0. */
   execCodes = new Map<string, number>();
+  /** stdout per argv joined by spaces; default empty. */
+  execOutputs = new Map<string, string>();
   async exec(name: string, argv: readonly string[]) {
     this.execs.push({ name, argv });
     const exitCode = this.execCodes.get(argv.join(' ')) ?? 0;
-    return { exitCode, stdout: '', stderr: exitCode === 0 ? '' : `Error: ${argv[1]} not found\n` };
+    const stdout = this.execOutputs.get(argv.join(' ')) ?? '';
+    return { exitCode, stdout, stderr: exitCode === 0 ? '' : `Error: ${argv[1]} not found\n` };
   }
-  async pushFile() {}
+  pushed = new Map<string, { content: string; mode: number | undefined }>();
+  async pushFile(name: string, path: string, content: string | Buffer, mode?: number) {
+    this.pushed.set(`${name}:${path}`, { content: content.toString(), mode });
+  }
 }

@@ -8,12 +8,18 @@ import type { LxdInstance } from '../../src/lxd/types.js';
 import {
   addDashboardProxy,
   createNestedHost,
-  initInnerLxd,
-  innerLxdCommands,
   layoutMismatches,
   nestedHostLayout,
 } from '../../src/lxd/nested.js';
 import { removeLabLxdResources } from '../../src/lxd/teardown.js';
+import {
+  applyInnerProfile,
+  innerLxdSteps,
+  innerProfileSteps,
+  networkOf,
+  provisionSteps,
+  runInnerSteps,
+} from '../../src/lxd/inner-lxd.js';
 import { MemoryLxd } from './memory-lxd.js';
 
 const spec = {
@@ -103,8 +109,8 @@ test('an existing container without the tutorial settings is refused, naming eac
 });
 
 test('the inner LXD gets a dir pool and a bridge without IPv6, as argv, skipping what exists', async (t) => {
-  const commands = innerLxdCommands(spec);
-  t.deepEqual(commands[1]?.create, [
+  const steps = innerLxdSteps(spec);
+  t.deepEqual(steps[1]?.run, [
     'lxc',
     'network',
     'create',
@@ -116,15 +122,70 @@ test('the inner LXD gets a dir pool and a bridge without IPv6, as argv, skipping
   const lxd = new MemoryLxd();
   await lxd.createInstance({ name: 'openstack', source: { type: 'image', alias: 'busybox' } });
   lxd.execCodes.set('lxc network show lxdbr0', 1);
-  const ran = await initInnerLxd(lxd, 'openstack', spec, { timeoutMs: 10_000 });
+  const ran = await runInnerSteps(lxd, 'openstack', steps, { timeoutMs: 10_000 });
   t.deepEqual(ran, [
     'lxc exec openstack -- lxc network create lxdbr0 ipv4.address=auto ipv4.nat=true ipv6.address=none',
   ]);
   lxd.execCodes.set('lxc storage show default', 1);
   lxd.execCodes.set('lxc storage create default dir', 1);
-  const error = await t.throwsAsync(initInnerLxd(lxd, 'openstack', spec, { timeoutMs: 10_000 }));
+  const error = await t.throwsAsync(runInnerSteps(lxd, 'openstack', steps, { timeoutMs: 10_000 }));
   t.is(
     error?.message,
     '`lxc exec openstack -- lxc storage create default dir` exited with 1: Error: storage not found',
   );
+});
+
+test("provisioning installs LXD and the profile's juju in the outer container only where missing", async (t) => {
+  const lxd = new MemoryLxd();
+  await lxd.createInstance({ name: 'openstack', source: { type: 'image', alias: 'busybox' } });
+  lxd.execCodes.set('juju version', 127);
+  const ran = await runInnerSteps(lxd, 'openstack', provisionSteps(spec), { timeoutMs: 10_000 });
+  t.deepEqual(ran, [
+    'lxc exec openstack -- lxd waitready --timeout=300',
+    'lxc exec openstack -- snap install juju --classic --channel=2.9/stable',
+  ]);
+  const conjure = provisionSteps({ ...spec, engine: 'conjure-up' }).map((s) => s.run.join(' '));
+  t.true(conjure.includes('snap install conjure-up --classic'));
+  const modern = provisionSteps({ ...defaultSpec('modern'), target: spec.target }).map((s) =>
+    s.run.join(' '),
+  );
+  t.true(modern.includes('snap install juju --channel=3.6/stable'));
+});
+
+test('the inner profile is set key by key, devices replaced, then read back and compared', async (t) => {
+  const steps = innerProfileSteps('juju-openstack', {
+    config: { 'security.nesting': 'true' },
+    devices: { tun: { type: 'unix-char', path: '/dev/net/tun' } },
+  });
+  t.deepEqual(
+    steps.map((s) => [s.clear?.join(' '), s.run.join(' ')]),
+    [
+      [undefined, 'lxc profile create juju-openstack'],
+      [undefined, 'lxc profile set juju-openstack security.nesting true'],
+      [
+        'lxc profile device remove juju-openstack tun',
+        'lxc profile device add juju-openstack tun unix-char path=/dev/net/tun',
+      ],
+    ],
+  );
+  const lxd = new MemoryLxd();
+  await lxd.createInstance({ name: 'openstack', source: { type: 'image', alias: 'busybox' } });
+  // The inner LXD kept the device but not the config key.
+  lxd.execOutputs.set(
+    'lxc profile show juju-openstack',
+    'config: {}\ndevices:\n  tun:\n    path: /dev/net/tun\n    type: unix-char\n',
+  );
+  const report = await applyInnerProfile(lxd, 'openstack', 'juju-openstack', {
+    config: { 'security.nesting': true },
+    devices: { tun: { type: 'unix-char', path: '/dev/net/tun' } },
+  });
+  t.deepEqual(report.dropped, ['config.security.nesting']);
+  t.deepEqual(report.changed, []);
+  t.is(report.commands.length, 2, 'the profile existed (show exited 0): only set and device add ran');
+});
+
+test("the route to the inner cloud covers the inner bridge's network", (t) => {
+  t.is(networkOf('10.12.34.1/24'), '10.12.34.0/24');
+  t.is(networkOf('10.0.3.1/16'), '10.0.0.0/16');
+  t.is(networkOf('none'), undefined);
 });
