@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LxdClient } from '../lxd/client.js';
 import { conjureArgv } from '../conjure/engine.js';
+import { simCloudsVariable } from '../sim/clouds.js';
 import { simulatorEnv } from '../sim/env.js';
 import { describeCommand } from '../util/run.js';
 import { PROFILES } from '../spec/profiles.js';
@@ -30,6 +31,8 @@ export function labEnv(
   if (!session.simulated) return env;
   const flavour = PROFILES[session.spec.profile].juju;
   return {
+    // A scale-out target's cloud, unless the user names the simulator's clouds themselves.
+    ...simCloudsVariable(session.spec.target),
     ...simulatorEnv(simulatorStateDir(session.dir), env),
     LXDSTACK_SIM_JUJU_VERSION: env.LXDSTACK_SIM_JUJU_VERSION || simulatedJujuVersion(flavour),
   };

@@ -354,6 +354,25 @@ const bootstrap: Command = async (ctx, args) => {
 
 const MODEL_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** add-model's `[cloud|region|cloud/region]` against the clouds the controller knows (Juju's wording). */
+function modelCloud(
+  controller: { cloud: string; region: string; cloudTypes?: Record<string, unknown> },
+  cloudArg: string | undefined,
+): { cloud: string; region: string } {
+  const known = Object.keys(controller.cloudTypes ?? { [controller.cloud]: 'lxd' });
+  const [first, second] = cloudArg?.split('/') ?? [];
+  if (first === undefined || (second === undefined && first === controller.region))
+    return { cloud: controller.cloud, region: controller.region };
+  if (known.includes(first))
+    return {
+      cloud: first,
+      region: second ?? (first === controller.cloud ? controller.region : defaultRegionOf(first)),
+    };
+  throw new SimCommandFailure(
+    `"${cloudArg}" is neither a cloud supported by this controller,\nnor a region in the controller's default cloud "${controller.cloud}".\nThe clouds/regions supported by this controller are:\n\nCloud  Regions\n${known.map((c) => `${c}  ${c === controller.cloud ? controller.region : defaultRegionOf(c)}`).join('\n')}`,
+  );
+}
+
 const addModel: Command = async (ctx, args) => {
   const parsed = parseArgs(args, {
     kinds: { controller: 'value', config: 'multi', credential: 'value', owner: 'value', 'no-switch': 'bool' },
@@ -378,15 +397,8 @@ const addModel: Command = async (ctx, args) => {
     const controller = currentController(state, ctx, stringFlag(parsed, 'controller'));
     if (controller.models[name])
       throw new SimCommandFailure(`failed to create new model: model "${name}" for ${OWNER} already exists`);
-    // `[cloud|cloud/region]`: the simulator keeps no list of a controller's clouds, so it takes the name as given.
-    const [cloud, region] = cloudArg?.split('/') ?? [];
-    const model = newModel(
-      name,
-      cloud || controller.cloud,
-      region ?? controller.region,
-      { ...controller.modelDefaults, ...config },
-      ctx.now(),
-    );
+    const { cloud, region } = modelCloud(controller, cloudArg);
+    const model = newModel(name, cloud, region, { ...controller.modelDefaults, ...config }, ctx.now());
     controller.models[name] = model;
     addLxdModelFacts(state, model);
     if (!boolFlag(parsed, 'no-switch')) {
