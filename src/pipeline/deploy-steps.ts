@@ -188,7 +188,7 @@ export function deploySteps(input: DeployInput): Step[] {
     commands: () =>
       conjure
         ? ['(conjure-up adds the model in the deploy step)']
-        : [ports.juju.describe.addModel(addModelInput), ...ports.lxd.describe.prepare().slice(-1)],
+        : [ports.juju.describe.addModel(addModelInput), ports.lxd.describe.profile()],
     satisfied: async () => {
       const exists = await ports.juju.modelExists(controller, model);
       modelSeen = exists;

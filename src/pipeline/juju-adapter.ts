@@ -22,6 +22,8 @@ export interface JujuPortOptions {
   onStatusCall?: () => void;
   /** Where juju runs when not on this host (the nested layout's outer container). */
   runner?: () => Promise<CommandRunner>;
+  /** What described commands start with when juju runs elsewhere (`lxc exec openstack --`). */
+  commandPrefix?: string;
 }
 
 const qualified = (controller: string, model: string) => `${controller}:${model}`;
@@ -133,7 +135,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     return (await client()).status(qualified(controller, model));
   };
   const describe = <Op extends JujuOp>(op: Op, params: JujuOps[Op]) =>
-    describeCommand('juju', jujuArgv(options.flavour, op, params));
+    `${options.commandPrefix ? `${options.commandPrefix} ` : ''}${describeCommand('juju', jujuArgv(options.flavour, op, params))}`;
 
   return {
     flavour: async () => (await (await client()).version()).flavour,

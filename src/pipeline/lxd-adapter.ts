@@ -104,6 +104,7 @@ export function realLxdPort(input: {
         lxcEquivalent.networkCreate(spec.lxd.bridge, {}) + '  (only if missing)',
         lxcEquivalent.profileEdit(profileName),
       ],
+      profile: () => lxcEquivalent.profileEdit(profileName),
     },
   };
 }
@@ -226,6 +227,10 @@ export function simulatedLxdPort(input: {
         'SIMULATION: no LXD command; the simulator stands in for the pool, the bridge and the profile',
         ...(outer ? [`SIMULATION: the outer container ${outer} is a name in the simulator's LXD`] : []),
       ],
+      profile: () => `SIMULATION: the simulator names profile ${profileName}; no content is applied`,
+      ...(outer
+        ? { expose: () => ['SIMULATION: no route or proxy device; the simulator has no network to reach'] }
+        : {}),
     },
   };
 }

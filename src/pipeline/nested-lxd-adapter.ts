@@ -141,6 +141,8 @@ export function nestedLxdPort(input: NestedLxdPortInput): LxdPort {
           ),
         ];
       },
+      profile: () =>
+        `${lxcEquivalent.exec(container, ['lxc', 'profile', 'set', profileName, '<key>', '<value>'])}  (each key, then each device, then read back)`,
       expose: () => [
         `${routeCommand('replace', `<${spec.lxd.bridge} network inside ${container}>`, `<${container} address>`)}`,
         `${lxcEquivalent.deviceAdd(container, DASHBOARD_DEVICE, { type: 'proxy', listen: DASHBOARD_LISTEN, connect: 'tcp:<dashboard address>:80' })}  (with the dashboard)`,

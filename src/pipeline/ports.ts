@@ -133,7 +133,12 @@ export interface LxdPort {
   expose?(input: { ledger: Ledger; dashboardAddress?: string }): Promise<string[]>;
   /** Where this host reaches the dashboard, when the lab exposed it (`127.0.0.1:8080`). */
   exposedDashboard?(ledger: Ledger): string | undefined;
-  describe: { prepare(): string[]; expose?(): string[] };
+  describe: {
+    prepare(): string[];
+    /** Applying the model's profile (the model step). */
+    profile(): string;
+    expose?(): string[];
+  };
 }
 
 export interface SmokeOutcome {

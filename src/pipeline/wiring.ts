@@ -73,7 +73,7 @@ export function createLabPorts(input: WiringInput): LabPorts {
     settleMs: session.simulated ? 0 : 15_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
-    ...(runner ? { runner } : {}),
+    ...(runner ? { runner, commandPrefix: `lxc exec ${container} --` } : {}),
   });
   const juju = nested
     ? nestedJujuPort(
@@ -94,7 +94,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
         });
         await engine.deploySpell({ ...run, onProgress: (line) => run.onProgress(line) });
       },
-      describe: (run) => describeCommand('conjure-up', conjureArgv(run)),
+      describe: (run) =>
+        `${nested ? `lxc exec ${container} -- ` : ''}${describeCommand('conjure-up', conjureArgv(run))}`,
     },
     lxd: session.simulated
       ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env })

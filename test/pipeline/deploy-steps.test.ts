@@ -132,7 +132,9 @@ for (const op of ['prepare', 'addModel', 'applyModelProfile', 'deploy', 'configu
     const run = await deploy(s);
     t.is(s.world.calls.filter((c) => c === op).length, 2);
     t.true(
-      run.results.every((r) => r.outcome.state !== 'skipped' || ['expose', 'configure'].includes(r.step.name)),
+      run.results.every(
+        (r) => r.outcome.state !== 'skipped' || ['expose', 'configure'].includes(r.step.name),
+      ),
     );
     t.true(s.world.models.get('lxdstack:openstack')?.ready);
   });

@@ -138,7 +138,10 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
       leftovers: async (_ledger, model) =>
         world.lxdProfiles.has(`juju-${model}`) ? [`LXD profile juju-${model}`] : [],
       inventory: async () => [...world.lxdProfiles].join('\n'),
-      describe: { prepare: () => ['lxc storage create lab-pool dir'] },
+      describe: {
+        prepare: () => ['lxc storage create lab-pool dir'],
+        profile: () => 'lxc profile edit juju-openstack < juju-openstack.yaml',
+      },
     },
     cloud: {
       configureUnavailable: () => world.configureUnavailable,
