@@ -4,6 +4,8 @@ import { describeCommand } from '../util/command-line.js';
 import { InterruptedError, TimeoutError } from '../util/errors.js';
 import type { CommandRunner } from '../util/runner.js';
 import type { LxdClient } from './client.js';
+import { LxdApiError } from './transport.js';
+import type { LxdExecResult } from './types.js';
 
 // Commands run inside an instance through LXD's exec API: how the 2016 tutorial's layout runs juju and
 // conjure-up inside the outer container. No shell: the argv goes to LXD as a list. Files the command
@@ -14,7 +16,7 @@ export const STAGE_DIR = '/root/lxdstack';
 
 /** Seconds coreutils' (and busybox's) `timeout` gives the command a TERM before it KILLs it. */
 const KILL_AFTER_S = 10;
-/** `timeout` exits with 124 when the command ran out of time. */
+/** GNU `timeout` exits with 124 when the command ran out of time. */
 const TIMED_OUT = 124;
 
 export interface ExecRunnerOptions {
@@ -59,22 +61,28 @@ export function lxdExecRunner(
       const seconds = Math.max(1, Math.ceil(run.timeoutMs / 1000));
       const command = `lxc exec ${instance} -- ${describeCommand(file, args, run.secrets)}`;
       const started = Date.now();
-      const result = await client.exec(
-        instance,
-        ['timeout', '-k', String(KILL_AFTER_S), String(seconds), file, ...args],
-        {
+      const argv = ['timeout', '-k', String(KILL_AFTER_S), String(seconds), file, ...args];
+      let result: LxdExecResult;
+      try {
+        result = await client.exec(instance, argv, {
           env: options.env ?? {},
           ...(run.cwd ? { cwd: run.cwd } : {}),
           timeoutMs: (seconds + KILL_AFTER_S + 15) * 1000,
-        },
-      );
+        });
+      } catch (error) {
+        // LXD fails the exec itself when the program is missing; a shell would say 127.
+        if (!(error instanceof LxdApiError && /command not found/i.test(error.lxdError))) throw error;
+        result = { exitCode: 127, stdout: '', stderr: `${file}: command not found in ${instance}\n` };
+      }
       if (run.signal?.aborted || options.signal?.aborted) throw new InterruptedError();
-      if (result.exitCode === TIMED_OUT)
+      // GNU timeout exits 124; busybox's passes on the signal's status (TERM 143, KILL 137).
+      const killed =
+        (result.exitCode === 143 || result.exitCode === 137) && Date.now() - started >= seconds * 1000;
+      if (result.exitCode === TIMED_OUT || killed)
         throw new TimeoutError(`\`${command}\``, run.timeoutMs, run.timeoutHint ?? '');
       if (result.stdout) run.onStdout?.(result.stdout);
       return {
         command,
-        // `timeout` exits 127 when the command is not installed in the instance, like a shell would.
         exitCode: result.exitCode,
         stdout: result.stdout,
         stderr: result.stderr,

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,8 @@ import { createLxdClient } from '../../src/lxd/client.js';
 import { runDoctorChecks } from '../../src/lxd/doctor.js';
 import { applyDoctorFixes, procSysctl } from '../../src/lxd/host-changes.js';
 import { execInInstance, removeInstance, waitForIpv4 } from '../../src/lxd/instances.js';
+import { lxdExecRunner } from '../../src/lxd/exec-runner.js';
+import { TimeoutError } from '../../src/util/errors.js';
 import { addDashboardProxy, createNestedHost, nestedHostLayout } from '../../src/lxd/nested.js';
 import { prepareLxd, type ModelProfile } from '../../src/lxd/prepare.js';
 import { probeSysctl } from '../../src/lxd/probes.js';
@@ -231,6 +233,52 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
     req.on('error', reject);
   });
 }
+
+test.serial(
+  "the engine's runner works in a real container: argv, exit codes, staged files, private files and the time limit",
+  async (t) => {
+    const name = `${prefix}-runner`;
+    t.teardown(() => cleanup(() => removeInstance(client, name)));
+    await client.createInstance({ name, source: { type: 'image', alias: 'busybox' } });
+    await client.setInstanceState(name, 'start');
+    const runner = lxdExecRunner(client, name, { env: { LAB_ROLE: 'outer' }, stageDir: '/tmp/stage' });
+
+    const env = await runner.run('env', [], { timeoutMs: 10_000 });
+    t.is(env.exitCode, 0);
+    t.regex(env.stdout, /^LAB_ROLE=outer$/m);
+    t.is(env.command, `lxc exec ${name} -- env`);
+    t.is((await runner.run('ls', ['/no-such-dir'], { timeoutMs: 10_000 })).exitCode, 1);
+    t.is((await runner.run('no-such-command', [], { timeoutMs: 10_000 })).exitCode, 127);
+
+    const local = await mkdtemp(join(tmpdir(), 'lxdstack-runner-'));
+    await mkdir(join(local, 'spell', 'steps'), { recursive: true });
+    await writeFile(join(local, 'spell', 'steps', 'step-01.sh'), '#!/bin/sh\necho step one\n', {
+      mode: 0o755,
+    });
+    const spell = await runner.stage(join(local, 'spell'));
+    t.is(spell, '/tmp/stage/spell');
+    const step = await runner.run(`${spell}/steps/step-01.sh`, [], { timeoutMs: 10_000 });
+    t.is(step.stdout, 'step one\n');
+
+    const seen = await runner.withPrivateFile('settings.yaml', 'admin-password: pw\n', async (path) => {
+      const mode = await runner.run('stat', ['-c', '%a', path], { timeoutMs: 10_000 });
+      return { path, mode: mode.stdout.trim() };
+    });
+    t.is(seen.mode, '600');
+    t.is(
+      (await runner.run('test', ['-e', seen.path], { timeoutMs: 10_000 })).exitCode,
+      1,
+      'removed after use',
+    );
+
+    const started = Date.now();
+    await t.throwsAsync(runner.run('sleep', ['60'], { timeoutMs: 1_000 }), { instanceOf: TimeoutError });
+    t.true(Date.now() - started < 20_000, 'the container killed the command itself');
+    const left = await runner.run('ps', [], { timeoutMs: 10_000 });
+    // busybox's `timeout` watcher lingers for its kill-after grace; the command itself is gone.
+    t.notRegex(left.stdout, /^\s*\d+\s+\S+\s+sleep 60$/m);
+  },
+);
 
 test.serial(
   'commands run inside an instance through the exec API, and a proxy device exposes its web server on loopback',
