@@ -53,7 +53,6 @@ export function lxdExecRunner(
   };
 
   return {
-    where: `container ${instance}`,
     async run(file, args, run) {
       if (run.input !== undefined)
         throw new Error('commands run through LXD exec get no stdin; pass data in a staged file');

@@ -8,8 +8,6 @@ import { runCommand, type RunOptions, type RunResult } from './run.js';
 // The engines are written against this interface, so one client serves both.
 
 export interface CommandRunner {
-  /** Where the commands run, for messages: `this host`, `container openstack`. */
-  readonly where: string;
   run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult>;
   /** The path under which the command can read a local file or folder (copied there if needed). */
   stage(localPath: string): Promise<string>;
@@ -21,7 +19,6 @@ export interface CommandRunner {
 }
 
 export const localRunner: CommandRunner = {
-  where: 'this host',
   run: runCommand,
   stage: async (localPath) => localPath,
   async withPrivateFile(name, content, use) {

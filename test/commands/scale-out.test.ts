@@ -1,9 +1,8 @@
 import test from 'ava';
-import { access, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSimState } from '../../src/sim/state.js';
-import { cli, simFootprint, type SimLab } from '../pipeline/sim-lab.js';
+import { cli, newSimLab, simFootprint, type SimLab } from '../pipeline/sim-lab.js';
 
 // A lab on a MAAS cloud through the built CLI and the simulator: plan shows the machines, deploy puts
 // each nova-compute unit on its own constrained machine, scale adds machines like them and removes the
@@ -26,22 +25,9 @@ machines:
 const COMPUTE = 'arch=amd64 cores=8 mem=32768M tags=compute';
 
 async function maasLab(labYaml = LAB): Promise<SimLab> {
-  const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-maas-'));
-  await writeFile(join(cwd, 'lab.yaml'), labYaml);
-  const labDir = join(cwd, '.lxdstack', 'maas-lab');
-  return {
-    cwd,
-    labDir,
-    simDir: join(labDir, 'sim'),
-    env: {
-      NO_COLOR: '1',
-      CI: '1',
-      // slow enough that the readiness waits really wait
-      LXDSTACK_SIM_SPEED: '300',
-      LXDSTACK_SIM_CLOUDS: 'maas-lab=maas',
-      LXDSTACK_LOG_DIR: join(cwd, 'logs'),
-    },
-  };
+  // Slow enough that the readiness waits really wait. The simulator learns the MAAS cloud from the
+  // lab itself (no LXDSTACK_SIM_CLOUDS here).
+  return newSimLab({ LXDSTACK_SIM_SPEED: '300' }, { yaml: labYaml, name: 'maas-lab' });
 }
 
 interface StatusJson {

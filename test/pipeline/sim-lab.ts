@@ -19,13 +19,19 @@ export interface SimLab {
   env: Record<string, string>;
 }
 
-export async function newSimLab(extraEnv: Record<string, string> = {}): Promise<SimLab> {
+/** `lab`: the lab.yaml text and lab name to use instead of the default tutorial lab. */
+export async function newSimLab(
+  extraEnv: Record<string, string> = {},
+  lab?: { yaml: string; name: string },
+): Promise<SimLab> {
   const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-sim-'));
-  await writeLabYaml(join(cwd, 'lab.yaml'), {
-    ...defaultSpec('tutorial-2016'),
-    adminPassword: ADMIN_PASSWORD,
-  });
-  const labDir = join(cwd, '.lxdstack', 'openstack-lab');
+  if (lab) await writeFile(join(cwd, 'lab.yaml'), lab.yaml);
+  else
+    await writeLabYaml(join(cwd, 'lab.yaml'), {
+      ...defaultSpec('tutorial-2016'),
+      adminPassword: ADMIN_PASSWORD,
+    });
+  const labDir = join(cwd, '.lxdstack', lab?.name ?? 'openstack-lab');
   return {
     cwd,
     labDir,
