@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The command table and the one error boundary. Each command's module is imported only when that
 // command runs, so `lxdstack --help` stays fast.
+import { PROFILE_NAMES } from './lab/profiles/index.js';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { processContext, type CommandContext } from './commands/context.js';
+import { processContext, type CommandContext } from './util/context.js';
 import { ExitCode, LxdstackError, errorMessage } from './util/errors.js';
 import { appendLog } from './util/log.js';
 import { killAllChildren } from './util/process-groups.js';
@@ -34,9 +35,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .description('guided set-up: ask a few questions and write lab.yaml')
     .addOption(answers())
     .option('-y, --yes', 'accept the defaults for anything not given')
-    .addOption(
-      new Option('-p, --profile <name>', 'lab profile').choices(['tutorial-2016', 'novalxd-final', 'modern']),
-    )
+    .addOption(new Option('-p, --profile <name>', 'lab profile').choices(PROFILE_NAMES))
     .option('-n, --name <name>', 'lab name')
     .addOption(new Option('-e, --engine <engine>', 'deployment engine').choices(['juju', 'conjure-up']))
     .option('-o, --output <file>', 'where to write the answers', 'lab.yaml')

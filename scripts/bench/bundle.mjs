@@ -3,7 +3,7 @@
 // included, as `lxdstack bundle validate` does it). Medians of several runs after warm-up runs (the
 // in-process figures are steady state: the JIT has seen the code, as in a long-lived caller).
 import { performance } from 'node:perf_hooks';
-import { defaultSpec } from '../../dist/src/spec/defaults.js';
+import { defaultSpec } from '../../dist/src/lab/defaults.js';
 import { renderLab } from '../../dist/src/bundle/render.js';
 import { parseBundleText } from '../../dist/src/bundle/parse.js';
 import { validateBundle } from '../../dist/src/bundle/validate.js';

@@ -69,9 +69,9 @@ function timed(ports, clock) {
 
 /** One deploy of a fresh tutorial lab on the simulator; returns its timings and status calls. */
 async function oneDeploy(speed) {
-  const { defaultSpec } = await load('spec/defaults.js');
-  const { writeLabYaml } = await load('spec/labfile.js');
-  const { openLab } = await load('pipeline/lab.js');
+  const { defaultSpec } = await load('lab/defaults.js');
+  const { writeLabYaml } = await load('lab/labfile.js');
+  const { openLab } = await load('pipeline/session.js');
   const { createLabPorts } = await load('pipeline/wiring.js');
   const { deployInSession } = await load('commands/deploy.js');
   const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-bench-'));
@@ -124,8 +124,8 @@ export async function bench() {
   const policy = 30;
 
   const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-bench-plan-'));
-  const { defaultSpec } = await load('spec/defaults.js');
-  const { writeLabYaml } = await load('spec/labfile.js');
+  const { defaultSpec } = await load('lab/defaults.js');
+  const { writeLabYaml } = await load('lab/labfile.js');
   await writeLabYaml(join(cwd, 'lab.yaml'), defaultSpec('tutorial-2016'));
   const plan = timeProcess([new URL('../../dist/bin/cli.js', import.meta.url).pathname, 'plan'], {
     cwd,

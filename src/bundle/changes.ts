@@ -9,7 +9,7 @@ import {
   parsePlacement,
   UBUNTU_VERSIONS,
   type JujuFlavour,
-} from './juju-syntax.js';
+} from '../juju/syntax.js';
 import { InputError } from '../util/errors.js';
 import { isMap, type PlainMap } from './merge.js';
 import { bundleApplications, numUnits, placementList, yamlBool } from './shape.js';

@@ -1,7 +1,7 @@
 // The checked-in rendering of each profile's default lab (bundles/<profile>/): `npm run bundles` writes it,
 // test/bundle/golden.test.ts fails when the templates drift from it.
-import { defaultSpec } from '../spec/defaults.js';
-import { PROFILE_NAMES, type ProfileName } from '../spec/profiles.js';
+import { defaultSpec } from '../lab/defaults.js';
+import { PROFILE_NAMES, type ProfileName } from '../lab/profiles/index.js';
 import { renderLab, type RenderedLab } from './render.js';
 
 /** Never a real secret: the golden files show where the lab's password goes. */

@@ -1,7 +1,7 @@
 // The lab's topology: applications (charm, unit count, subordinate, exposed) and relations, as data, as
 // DOT, and as SVG laid out by Graphviz (compiled to WASM, so no system binary is needed).
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import { parseCharmUrl } from './juju-syntax.js';
+import { parseCharmUrl } from '../juju/syntax.js';
 import { isMap } from './merge.js';
 import { bundleApplications, numUnits, yamlBool } from './shape.js';
 

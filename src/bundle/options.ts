@@ -1,7 +1,7 @@
 // Charm option checks (juju-spec.md §2.2 "Options"): unknown option names and wrong types, from the
 // charms' config.yaml files compacted into charm-options.json by scripts/gen-charm-options.ts.
 import charmOptions from './charm-options.json' with { type: 'json' };
-import { parseCharmUrl, q, type JujuFlavour } from './juju-syntax.js';
+import { parseCharmUrl, q, type JujuFlavour } from '../juju/syntax.js';
 import { isMap, type PlainMap } from './merge.js';
 
 type OptionType = 'string' | 'int' | 'float' | 'boolean';

@@ -2,7 +2,7 @@
 // services in LXD containers spread over the control machines, one nova-compute per compute machine, one
 // ceph-osd per storage machine, neutron-gateway on a control machine itself (it needs the host's NICs).
 // Pure: the spec's machines and the lab's applications in, the bundle's machines and placements out.
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 
 export type MachineRole = 'control' | 'compute' | 'storage';
 

@@ -6,18 +6,12 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { stringify } from 'yaml';
-import type { LabSpec } from '../spec/schema.js';
-import { PROFILES, type ComponentName } from '../spec/profiles.js';
+import type { LabSpec } from '../lab/schema.js';
+import { PROFILES, type ComponentName } from '../lab/profiles/index.js';
 import { InputError, errorMessage } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
 import { parseYamlDocuments, yamlScalar } from '../util/yaml.js';
 import { writeFileAtomic } from '../util/fs.js';
-import {
-  COMPONENT_APPLICATIONS,
-  KERNEL_MODULES,
-  MODERN_CHANNELS,
-  SETS_EXPECTED_OSD_COUNT,
-} from './catalog.js';
 import { isMap, mergeBundle, type PlainMap } from './merge.js';
 import { machineLayout, type MachineLayout } from './placement.js';
 import { numUnits } from './shape.js';
@@ -80,18 +74,17 @@ export function renderTemplate(name: string, view: object): string {
 
 function bundleView(spec: LabSpec, options: RenderOptions): object {
   const facts = PROFILES[spec.profile];
-  const modern = spec.profile === 'modern';
-  const channels = MODERN_CHANNELS[spec.openstackRelease];
-  if (modern && !channels) {
+  const channels = facts.channels?.[spec.openstackRelease];
+  if (facts.channels && !channels) {
     throw new InputError(
-      `openstackRelease: ${spec.openstackRelease} is not a release the modern profile knows; use one of ${Object.keys(MODERN_CHANNELS).join(', ')}.`,
+      `openstackRelease: ${spec.openstackRelease} is not a release the ${spec.profile} profile knows; use one of ${Object.keys(facts.channels).join(', ')}.`,
     );
   }
   return {
     series: spec.series,
     base: facts.base ?? null,
     openstackRelease: spec.openstackRelease,
-    openstackOrigin: modern ? channels!.origin : `cloud:${spec.series}-${spec.openstackRelease}`,
+    openstackOrigin: channels ? channels.origin : `cloud:${spec.series}-${spec.openstackRelease}`,
     channels: channels ?? null,
     adminPassword: options.adminPassword,
     externalPort: spec.network.externalPort,
@@ -110,7 +103,7 @@ interface OverlayPlan {
 function overlayPlans(spec: LabSpec): OverlayPlan[] {
   const facts = PROFILES[spec.profile];
   const plans: OverlayPlan[] = [];
-  const byComponent = COMPONENT_APPLICATIONS[spec.profile];
+  const byComponent = facts.componentApplications;
   for (const component of Object.keys(byComponent) as ComponentName[]) {
     if (spec.components[component]) continue;
     const name = `${component}-off`;
@@ -133,7 +126,7 @@ function overlayPlans(spec: LabSpec): OverlayPlan[] {
   }
   if (spec.components.ceph && spec.sizing.osdCount !== facts.osdCount) {
     scaled.push({ name: 'ceph-osd', units: spec.sizing.osdCount, options: null });
-    if (SETS_EXPECTED_OSD_COUNT[spec.profile]) {
+    if (facts.setsExpectedOsdCount) {
       scaled.push({ name: 'ceph-mon', units: 3, options: { 'expected-osd-count': spec.sizing.osdCount } });
     }
   }
@@ -153,7 +146,7 @@ function profileView(spec: LabSpec, options: Pick<RenderOptions, 'hasKvm'>): obj
     model: spec.model,
     name: `juju-${spec.model}`,
     description: `lxdstack lab ${spec.name}: ${PROFILES[spec.profile].title}`,
-    kernelModules: KERNEL_MODULES[spec.profile],
+    kernelModules: PROFILES[spec.profile].kernelModules,
     // the 2019 spell added these so nested openvswitch and sysfs work in the containers
     rawLxc:
       spec.profile === 'novalxd-final' ? 'lxc.apparmor.profile=unconfined\nlxc.mount.auto=sys:rw\n' : null,

@@ -1,7 +1,7 @@
 // How Juju decodes a bundle document into its Go structs (juju-spec.md §1.2-1.4): which key holds the
 // applications in each flavour, and the type errors goyaml would raise. Pure.
 import { isMap, type PlainMap } from './merge.js';
-import type { JujuFlavour } from './juju-syntax.js';
+import type { JujuFlavour } from '../juju/syntax.js';
 
 type FieldType = 'string' | 'int' | 'bool' | 'map' | 'list';
 

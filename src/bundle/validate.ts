@@ -22,7 +22,7 @@ import {
   seriesPattern,
   storageError,
   type JujuFlavour,
-} from './juju-syntax.js';
+} from '../juju/syntax.js';
 import { isMap, mergeBundle, OVERLAY_ONLY_FIELDS, type PlainMap } from './merge.js';
 import { bundleApplications, numUnits, placementList, shapeErrors, yamlBool } from './shape.js';
 

@@ -5,7 +5,7 @@ import { unknownFieldWarnings } from '../bundle/shape.js';
 import { validateBundle } from '../bundle/validate.js';
 import { isMap } from '../bundle/merge.js';
 import { readYamlText } from '../util/yaml.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface BundleValidateOptions {
   file: string;

@@ -1,11 +1,12 @@
+import { DEFAULT_PROFILE } from '../lab/profiles/index.js';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { defaultSpec } from '../spec/defaults.js';
-import { writeLabYaml } from '../spec/labfile.js';
-import { openLab } from '../pipeline/lab.js';
+import { defaultSpec } from '../lab/defaults.js';
+import { writeLabYaml } from '../lab/labfile.js';
+import { openLab } from '../pipeline/session.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 import { deployInSession } from './deploy.js';
 import { runPlan } from './plan.js';
 import { teardownInSession } from './teardown.js';
@@ -25,7 +26,7 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
   const dir = options.dir ? resolve(ctx.cwd, options.dir) : await mkdtemp(join(tmpdir(), 'lxdstack-demo-'));
   await mkdir(dir, { recursive: true });
   const answers = join(dir, 'lab.yaml');
-  if (!(await pathExists(answers))) await writeLabYaml(answers, defaultSpec('tutorial-2016'));
+  if (!(await pathExists(answers))) await writeLabYaml(answers, defaultSpec(DEFAULT_PROFILE));
   const demoCtx: CommandContext = { ...ctx, cwd: dir };
   const step = (text: string) => {
     writeLine(ctx.stdout);
@@ -35,7 +36,7 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
   writeLine(ctx.stdout, SIMULATION_BANNER);
   writeLine(
     ctx.stdout,
-    `Demo lab folder: ${dir} (answers: lab.yaml, profile tutorial-2016, default answers)`,
+    `Demo lab folder: ${dir} (answers: lab.yaml, profile ${DEFAULT_PROFILE}, default answers)`,
   );
 
   step('lxdstack plan');

@@ -1,14 +1,14 @@
-import { adminPasswordPath } from '../spec/credentials.js';
-import type { LabSpec } from '../spec/schema.js';
+import { adminPasswordPath } from '../lab/credentials.js';
+import type { LabSpec } from '../lab/schema.js';
 import { JobError } from '../util/errors.js';
 import { deploySteps } from '../pipeline/deploy-steps.js';
-import { openLab, type LabSession } from '../pipeline/lab.js';
+import { openLab, type LabSession } from '../pipeline/session.js';
 import type { LabPorts, SmokeOutcome } from '../pipeline/ports.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
 import { deploySummary, SIMULATION_BANNER } from '../pipeline/summary.js';
 import { runStepList } from '../pipeline/task-list.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface DeployOptions {
   answers?: string;

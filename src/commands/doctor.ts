@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultSpec } from '../spec/defaults.js';
-import type { LabSpec } from '../spec/schema.js';
+import { defaultSpec } from '../lab/defaults.js';
+import { DEFAULT_PROFILE } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
 import { PreflightError } from '../util/errors.js';
 import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
 import { checksPassed, type CheckResult } from '../lxd/checks.js';
@@ -11,7 +12,7 @@ import { runDoctorChecks } from '../lxd/doctor.js';
 import type { AppliedFix } from '../lxd/host-changes.js';
 import type { ModelProfile, PrepareReport } from '../lxd/prepare.js';
 import { parseYaml } from '../util/yaml.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface DoctorOptions {
   answers?: string;
@@ -20,8 +21,6 @@ export interface DoctorOptions {
   /** commander's --no-container-smoke gives false. */
   containerSmoke?: boolean;
 }
-
-const DEFAULT_PROFILE = 'tutorial-2016';
 
 /** The lab's spec from --answers or ./lab.yaml; without either, the tutorial profile's defaults. */
 async function doctorSpec(
@@ -39,7 +38,7 @@ async function doctorSpec(
     }
   }
   // Imported on demand, like --fix's modules below: without a lab.yaml, doctor answers in well under a second.
-  const { loadLabSpec } = await import('../spec/load.js');
+  const { loadLabSpec } = await import('../lab/load.js');
   const loaded = await loadLabSpec(cwd, answers);
   return { spec: loaded.spec, source: `checking against ${loaded.source}` };
 }
@@ -65,8 +64,8 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   if (options.fix) {
     const [{ Ledger }, { acquireLabLock }, { applyDoctorFixes }, { prepareLxd }, { renderLxdProfile }] =
       await Promise.all([
-        import('../pipeline/ledger.js'),
-        import('../pipeline/lock.js'),
+        import('../state/ledger.js'),
+        import('../state/lock.js'),
         import('../lxd/host-changes.js'),
         import('../lxd/prepare.js'),
         import('../bundle/render.js'),

@@ -1,9 +1,9 @@
 import { basename, extname, join, dirname, resolve } from 'node:path';
 import { bundleTopology, topologyDot, topologySvg } from '../bundle/graph.js';
 import { labBundle, renderLab } from '../bundle/render.js';
-import { loadLabSpec } from '../spec/load.js';
+import { loadLabSpec } from '../lab/load.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface GraphOptions {
   answers?: string;

@@ -2,16 +2,16 @@ import { resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { parseYaml } from '../util/yaml.js';
 import { readFile } from 'node:fs/promises';
-import { defaultSpec } from '../spec/defaults.js';
-import { readAnswersFile, renderLabYaml, writeLabYaml } from '../spec/labfile.js';
-import { PROFILES, isProfileName, type ProfileName } from '../spec/profiles.js';
-import type { LabSpec } from '../spec/schema.js';
-import { buildSpec, mergeAnswers, type Answers } from '../spec/validate.js';
+import { defaultSpec } from '../lab/defaults.js';
+import { readAnswersFile, renderLabYaml, writeLabYaml } from '../lab/labfile.js';
+import { DEFAULT_PROFILE, PROFILES, isProfileName, type ProfileName } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
+import { buildSpec, mergeAnswers, type Answers } from '../lab/validate.js';
 import { compareBudget, formatBudget } from '../wizard/budget.js';
 import { readHostFacts } from '../wizard/host-facts.js';
 import { askLabAnswers, confirmWrite } from '../wizard/questions.js';
 import { Writable } from 'node:stream';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 /** Each prompt ends its output when done; this keeps the command's own stdout open for the next one. */
 function nonEnding(target: NodeJS.WritableStream): Writable {
@@ -73,7 +73,7 @@ function defaultsFrom(previous: Answers | undefined) {
 /** `lxdstack init`: answers (file, flags, --yes, or the wizard) -> a validated, commented lab.yaml. */
 export async function runInit(options: InitOptions, ctx: CommandContext): Promise<number> {
   if (options.genConfig) {
-    ctx.stdout.write(renderLabYaml(defaultSpec(options.profile ?? 'tutorial-2016')));
+    ctx.stdout.write(renderLabYaml(defaultSpec(options.profile ?? DEFAULT_PROFILE)));
     return 0;
   }
   const outputPath = resolve(ctx.cwd, options.output ?? 'lab.yaml');
@@ -97,7 +97,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
       ? fixed.profile
       : isProfileName(previous?.profile)
         ? previous.profile
-        : 'tutorial-2016';
+        : DEFAULT_PROFILE;
     const carried = previous ? defaultsFrom(previous)(profile) : {};
     spec = buildSpec(mergeAnswers(carried, fixed), { source });
   } else {
@@ -114,7 +114,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
       prompt,
       isProfileName(previous?.profile) ? previous.profile : undefined,
     );
-    const profile = (asked.profile ?? fixed.profile ?? 'tutorial-2016') as ProfileName;
+    const profile = (asked.profile ?? fixed.profile ?? DEFAULT_PROFILE) as ProfileName;
     spec = buildSpec(mergeAnswers(defaults(profile), fixed, asked), { source });
     const rows = compareBudget(
       PROFILES[spec.profile].budget,

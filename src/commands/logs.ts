@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { writeDiagnostics } from '../pipeline/diagnostics.js';
-import { openLab } from '../pipeline/lab.js';
+import { openLab } from '../pipeline/session.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface LogsOptions {
   answers?: string;

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { deploySteps } from '../pipeline/deploy-steps.js';
-import { openLab } from '../pipeline/lab.js';
+import { openLab } from '../pipeline/session.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
 import { unitsByMachine } from '../bundle/placement.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface PlanOptions {
   answers?: string;

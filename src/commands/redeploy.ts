@@ -1,5 +1,5 @@
-import { openLab } from '../pipeline/lab.js';
-import { writeLine, type CommandContext } from './context.js';
+import { openLab } from '../pipeline/session.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 import { deployInSession, labFlags } from './deploy.js';
 import { confirmDestruction, teardownInSession } from './teardown.js';
 

@@ -1,10 +1,10 @@
-import { openLab } from '../pipeline/lab.js';
+import { openLab } from '../pipeline/session.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
 import { parseScaleAssignment, scaleSteps } from '../pipeline/scale.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { runStepList } from '../pipeline/task-list.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 import { labFlags } from './deploy.js';
 
 export interface ScaleOptions {

@@ -6,7 +6,7 @@ import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { simulatorEnv } from '../sim/env.js';
 import { InputError, JobError } from '../util/errors.js';
 import { labDir } from '../util/paths.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface StatusOptions {
   answers?: string;
@@ -33,8 +33,8 @@ async function resolveTarget(options: StatusOptions, ctx: CommandContext): Promi
   }
   // Loaded only when the lab's answers are needed: the spec schema is the slowest module to load.
   const [{ loadLabSpec }, { simulatorStateDir, wasSimulated }] = await Promise.all([
-    import('../spec/load.js'),
-    import('../pipeline/lab.js'),
+    import('../lab/load.js'),
+    import('../pipeline/session.js'),
   ]);
   const { spec } = await loadLabSpec(ctx.cwd, options.answers);
   const dir = labDir(ctx.cwd, spec.name);

@@ -1,12 +1,12 @@
 import { InputError } from '../util/errors.js';
 import { DEPLOY_STEP_NAMES, isRemoteTarget } from '../pipeline/deploy-steps.js';
-import { openLab, type LabSession } from '../pipeline/lab.js';
+import { openLab, type LabSession } from '../pipeline/session.js';
 import type { LabPorts } from '../pipeline/ports.js';
 import { teardownSummary } from '../pipeline/summary.js';
 import { runStepList } from '../pipeline/task-list.js';
 import { teardownSteps } from '../pipeline/teardown-steps.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 import { labFlags } from './deploy.js';
 
 export interface TeardownOptions {

@@ -9,17 +9,17 @@ import {
 } from '../openstack/credentials.js';
 import { configuredLabCredentials } from '../openstack/lab-credentials.js';
 import { EXTERNAL_NETWORK, KEYPAIR, TENANT_NETWORK, hostIsOnNetwork, imagePlan } from '../openstack/plan.js';
-import { readLedgerState, LEDGER_FILE } from '../pipeline/ledger.js';
+import { readLedgerState, LEDGER_FILE } from '../state/ledger.js';
 import { parseReportFormats, renderTextReport, writeReports } from '../smoke/report.js';
 import { runSmokeSuite } from '../smoke/suite.js';
 import { SUITES, type SmokeInput, type SuiteName } from '../smoke/types.js';
-import { loadLabSpec } from '../spec/load.js';
-import { PROFILES } from '../spec/profiles.js';
-import type { LabSpec } from '../spec/schema.js';
+import { loadLabSpec } from '../lab/load.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
 import { ExitCode, InputError, InterruptedError, errorMessage } from '../util/errors.js';
 import { parseYamlDocuments, readYamlText } from '../util/yaml.js';
 import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
-import { writeLine, type CommandContext } from './context.js';
+import { writeLine, type CommandContext } from '../util/context.js';
 import { pathExists } from '../util/fs.js';
 
 // `lxdstack verify`: the smoke suite against the lab (its clouds.yaml and admin password), or any cloud

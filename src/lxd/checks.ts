@@ -1,7 +1,6 @@
-import { KERNEL_MODULES } from '../bundle/catalog.js';
-import { PROFILES } from '../spec/profiles.js';
-import type { LabSpec } from '../spec/schema.js';
-import { formatIpv4, parseCidr, parseIpv4, type Cidr } from '../spec/net.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
+import { formatIpv4, parseCidr, parseIpv4, type Cidr } from '../lab/net.js';
 import { lxcEquivalent } from './lxc.js';
 import type { LxdNetwork, LxdStoragePool } from './types.js';
 
@@ -96,7 +95,7 @@ export const NESTED_HOST_MODULES = ['iptable_nat', 'ip6table_nat', 'ebtables', '
 /** The modules LXD must load for this lab: at container start it fails when one cannot be loaded. */
 export function requiredKernelModules(spec: LabSpec): string[] {
   // The model profile's list is the bundle area's (it renders that profile from it).
-  const modules = new Set<string>(KERNEL_MODULES[spec.profile].split(','));
+  const modules = new Set<string>(PROFILES[spec.profile].kernelModules.split(','));
   if (spec.target.kind === 'nested-container') for (const m of NESTED_HOST_MODULES) modules.add(m);
   return [...modules];
 }

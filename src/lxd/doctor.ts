@@ -1,4 +1,4 @@
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { evaluateChecks, requiredKernelModules, type CheckResult, type HostFacts } from './checks.js';
 import * as probes from './probes.js';

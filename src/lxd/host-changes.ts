@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { JobError, errorMessage } from '../util/errors.js';
-import type { Ledger, ResourceRecord } from '../pipeline/ledger.js';
+import type { Ledger, ResourceRecord } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
 import type { CheckResult, HostChange } from './checks.js';
 import { ipRoutes, routeCommand, type RouteAccess } from './host-route.js';

@@ -1,4 +1,4 @@
-import type { Ledger } from '../pipeline/ledger.js';
+import type { Ledger } from '../state/ledger.js';
 import { JobError } from '../util/errors.js';
 import { describeCommand, runCommand } from '../util/run.js';
 

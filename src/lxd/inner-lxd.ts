@@ -1,6 +1,6 @@
-import { PROFILES } from '../spec/profiles.js';
-import type { LabSpec } from '../spec/schema.js';
-import { formatIpv4, parseIpv4 } from '../spec/net.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
+import { formatIpv4, parseIpv4 } from '../lab/net.js';
 import { JobError } from '../util/errors.js';
 import { parseYaml } from '../util/yaml.js';
 import { JUJU_INSTALL } from './checks.js';

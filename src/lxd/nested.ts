@@ -1,7 +1,7 @@
 import { JobError } from '../util/errors.js';
-import type { Ledger } from '../pipeline/ledger.js';
+import type { Ledger } from '../state/ledger.js';
 import { UBUNTU_VERSIONS } from '../juju/series.js';
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { NESTED_HOST_MODULES } from './checks.js';
 import { imageSource } from './instances.js';

@@ -1,5 +1,5 @@
-import type { Ledger } from '../pipeline/ledger.js';
-import type { LabSpec } from '../spec/schema.js';
+import type { Ledger } from '../state/ledger.js';
+import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { lxcEquivalent } from './lxc.js';
 import type { LxdConfig, LxdDevices, LxdProfile } from './types.js';

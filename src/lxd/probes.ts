@@ -3,7 +3,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { release } from 'node:os';
 import { errorMessage } from '../util/errors.js';
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import { createLxdClient, type LxdClient } from './client.js';
 import type { HostFacts, SmokeFact, ToolFact } from './checks.js';
 import { SYSCTL_MINIMUMS } from './checks.js';

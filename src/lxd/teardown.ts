@@ -1,5 +1,5 @@
 import { JobError, errorMessage } from '../util/errors.js';
-import type { Ledger, ResourceKind } from '../pipeline/ledger.js';
+import type { Ledger, ResourceKind } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
 import { restoreHostChange, type SysctlAccess } from './host-changes.js';
 import type { RouteAccess } from './host-route.js';

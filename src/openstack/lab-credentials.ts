@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { adminPasswordPath } from '../spec/credentials.js';
-import type { LabSpec } from '../spec/schema.js';
+import { adminPasswordPath } from '../lab/credentials.js';
+import type { LabSpec } from '../lab/schema.js';
 import { InputError } from '../util/errors.js';
 import { credentialsFromCloudsFile, type OpenStackCredentials } from './credentials.js';
 

@@ -1,6 +1,6 @@
-import type { LabSpec } from '../spec/schema.js';
-import { PROFILES } from '../spec/profiles.js';
-import { isHostIn, parseCidr, parseIpv4 } from '../spec/net.js';
+import type { LabSpec } from '../lab/schema.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import { isHostIn, parseCidr, parseIpv4 } from '../lab/net.js';
 
 // Pure decisions of the post-deploy configuration: names, image format, flavor sizes, the networks'
 // shape. The names follow the 2016 spell's steps (ext-net, ubuntu-net, ubuntu-router, ubuntu-keypair).

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OpenStackClient } from '../openstack/client.js';
 import type { ImageSource } from '../openstack/configure.js';
-import { PROFILES } from '../spec/profiles.js';
-import type { LabSpec } from '../spec/schema.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
 import { JobError } from '../util/errors.js';
 import { expandHome } from '../util/paths.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../state/ledger.js';
 import type { CloudPort, SmokeOutcome } from './ports.js';
 
 // The OpenStack port: post-deploy configuration, its removal, and the smoke suite with its reports. The

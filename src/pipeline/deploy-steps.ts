@@ -1,6 +1,6 @@
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import { PreflightError, InputError, JobError } from '../util/errors.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../state/ledger.js';
 import type { LabPorts, SmokeOutcome, WaitProgress } from './ports.js';
 import type { Step } from './steps.js';
 

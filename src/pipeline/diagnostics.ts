@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { renderLabYaml } from '../spec/labfile.js';
-import { ADMIN_PASSWORD_FILE } from '../spec/credentials.js';
-import type { LabSpec } from '../spec/schema.js';
+import { renderLabYaml } from '../lab/labfile.js';
+import { ADMIN_PASSWORD_FILE } from '../lab/credentials.js';
+import type { LabSpec } from '../lab/schema.js';
 import { JobError, errorMessage } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { redactObject, redactText } from '../util/redact.js';

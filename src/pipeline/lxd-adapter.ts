@@ -3,10 +3,10 @@ import { lxcEquivalent } from '../lxd/lxc.js';
 import type { ModelProfile } from '../lxd/prepare.js';
 import { instanceIdOf } from '../sim/lifecycle.js';
 import { readSimState, updateSimState, type SimState } from '../sim/state.js';
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import { JobError, errorMessage } from '../util/errors.js';
 import { parseYaml } from '../util/yaml.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../state/ledger.js';
 import type { LxdPort, PreflightCheck } from './ports.js';
 
 // The LXD port: on a real lab, src/lxd's doctor, host preparation and teardown over the REST client; on

@@ -9,7 +9,7 @@ import {
   nestedImage,
 } from '../lxd/nested.js';
 import { provisionSteps } from '../lxd/inner-lxd.js';
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import { JobError } from '../util/errors.js';
 import { holdsController, measureHost, modelProfileName, parseModelProfile } from './lxd-adapter.js';
 import type { ControllerHealth, JujuPort, LxdPort } from './ports.js';

@@ -1,4 +1,4 @@
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../state/ledger.js';
 
 // What the lifecycle needs from each area (Juju, LXD, OpenStack, smoke), as small interfaces. The
 // deploy and teardown steps are written against these; wiring.ts adapts the real modules to them, and

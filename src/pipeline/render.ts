@@ -6,8 +6,8 @@ import { parseBundleText } from '../bundle/parse.js';
 import { numUnits } from '../bundle/shape.js';
 import { renderLab, writeRenderedLab, type RenderedLab } from '../bundle/render.js';
 import { validateBundle } from '../bundle/validate.js';
-import { PROFILES } from '../spec/profiles.js';
-import type { LabSpec } from '../spec/schema.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import type { LabSpec } from '../lab/schema.js';
 import type { RenderedPaths } from './deploy-steps.js';
 
 // The plan stage shared by `lxdstack plan` and `lxdstack deploy`: render the lab into .lxdstack/<lab>/,

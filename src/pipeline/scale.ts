@@ -1,6 +1,6 @@
 import { InputError } from '../util/errors.js';
-import type { LabSpec } from '../spec/schema.js';
-import type { Ledger } from './ledger.js';
+import type { LabSpec } from '../lab/schema.js';
+import type { Ledger } from '../state/ledger.js';
 import type { LabPorts } from './ports.js';
 import type { Step } from './steps.js';
 import { formatProgress } from './deploy-steps.js';

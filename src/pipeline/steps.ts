@@ -1,6 +1,6 @@
 import { InputError, InterruptedError, JobError, LxdstackError, errorMessage } from '../util/errors.js';
 import { redactText } from '../util/redact.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger } from '../state/ledger.js';
 
 // One step of a lifecycle: a postcondition checked first (skip when it already holds), the action, and
 // the exact commands it runs (for --dry-run and `lxdstack plan`). executeStep records the step in the

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { LabSpec } from '../spec/schema.js';
+import type { LabSpec } from '../lab/schema.js';
 import type { SmokeOutcome } from './ports.js';
 import type { StepResult } from './task-list.js';
 

@@ -1,6 +1,6 @@
 import { LISTR_LOGGER_STDERR_LEVELS, Listr, ListrLogger, ProcessOutput } from 'listr2';
-import type { CommandContext } from '../commands/context.js';
-import type { Ledger } from './ledger.js';
+import type { CommandContext } from '../util/context.js';
+import type { Ledger } from '../state/ledger.js';
 import { executeStep, type ExecuteOptions, type Step, type StepOutcome } from './steps.js';
 
 // The listr2 task graph of a lifecycle command: the default renderer on a terminal, the simple renderer

@@ -1,5 +1,5 @@
 import { TimeoutError, errorMessage } from '../util/errors.js';
-import type { Ledger, ResourceRecord } from './ledger.js';
+import type { Ledger, ResourceRecord } from '../state/ledger.js';
 import type { LabPorts } from './ports.js';
 import type { Step } from './steps.js';
 

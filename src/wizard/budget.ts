@@ -1,4 +1,4 @@
-import type { HostBudget } from '../spec/profiles.js';
+import type { HostBudget } from '../lab/profiles/index.js';
 import type { HostFacts } from './host-facts.js';
 
 // The host budget shown before the wizard's last confirmation. Pure.

@@ -1,12 +1,12 @@
 import { checkbox, confirm, input, number, password, select } from '@inquirer/prompts';
 import type { Context } from '@inquirer/type';
-import { FIELD_DOCS } from '../spec/docs.js';
-import { parseCidr, parseIpv4 } from '../spec/net.js';
-import { PROFILES, PROFILE_NAMES, type ProfileName } from '../spec/profiles.js';
-import { MAX_CONTROL_MACHINES, TARGET_KINDS, STORAGE_DRIVERS, type LabSpec } from '../spec/schema.js';
-import { defaultMachines } from '../spec/defaults.js';
-import { constraintsError } from '../bundle/juju-syntax.js';
-import type { Answers } from '../spec/validate.js';
+import { FIELD_DOCS } from '../lab/docs.js';
+import { parseCidr, parseIpv4 } from '../lab/net.js';
+import { DEFAULT_PROFILE, PROFILES, PROFILE_NAMES, type ProfileName } from '../lab/profiles/index.js';
+import { MAX_CONTROL_MACHINES, TARGET_KINDS, STORAGE_DRIVERS, type LabSpec } from '../lab/schema.js';
+import { defaultMachines } from '../lab/defaults.js';
+import { constraintsError } from '../juju/syntax.js';
+import type { Answers } from '../lab/validate.js';
 
 // Every prompt of `lxdstack init`. Questions whose key was already given (flags, answers file) are
 // not asked; each default is the previous answer when re-running over an existing lab.yaml.
@@ -53,7 +53,7 @@ export async function askLabAnswers(
   fixed: Answers,
   defaults: (profile: ProfileName) => LabSpec,
   io: PromptIO,
-  initialProfile: ProfileName = 'tutorial-2016',
+  initialProfile: ProfileName = DEFAULT_PROFILE,
 ): Promise<Answers> {
   const answers: Answers = {};
   const ask = async <T>(path: string, prompt: () => Promise<T>) => {
@@ -71,7 +71,7 @@ export async function askLabAnswers(
       io(),
     ),
   );
-  const profile = ((answers.profile ?? fixed.profile) as ProfileName | undefined) ?? 'tutorial-2016';
+  const profile = ((answers.profile ?? fixed.profile) as ProfileName | undefined) ?? DEFAULT_PROFILE;
   const facts = PROFILES[profile];
   const base = defaults(profile);
 

@@ -4,9 +4,9 @@ import { parseBundleText } from '../../src/bundle/parse.js';
 import { machineLayout } from '../../src/bundle/placement.js';
 import { labBundle, renderLab } from '../../src/bundle/render.js';
 import { validateBundle } from '../../src/bundle/validate.js';
-import { defaultMachines, defaultSpec } from '../../src/spec/defaults.js';
-import { PROFILE_NAMES, PROFILES } from '../../src/spec/profiles.js';
-import { buildSpec } from '../../src/spec/validate.js';
+import { defaultMachines, defaultSpec } from '../../src/lab/defaults.js';
+import { PROFILE_NAMES, PROFILES } from '../../src/lab/profiles/index.js';
+import { buildSpec } from '../../src/lab/validate.js';
 
 const PASSWORD = 'openstack';
 

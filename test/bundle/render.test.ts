@@ -8,8 +8,8 @@ import { isMap, type PlainMap } from '../../src/bundle/merge.js';
 import { parseBundleText } from '../../src/bundle/parse.js';
 import { labBundle, renderLab, renderTemplate, writeRenderedLab } from '../../src/bundle/render.js';
 import { validateBundle } from '../../src/bundle/validate.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import { PROFILES } from '../../src/spec/profiles.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import { PROFILES } from '../../src/lab/profiles/index.js';
 import { referenceBundle } from './reference.js';
 
 const PASSWORD = 'openstack';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { parseBundleText } from '../../src/bundle/parse.js';
 import { validateBundle } from '../../src/bundle/validate.js';
-import type { JujuFlavour } from '../../src/bundle/juju-syntax.js';
+import type { JujuFlavour } from '../../src/juju/syntax.js';
 import { readReference, referenceBundleFiles } from './reference.js';
 
 function check(yaml: string, juju: JujuFlavour, overlayYaml: string[] = []) {

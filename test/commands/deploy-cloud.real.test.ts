@@ -3,8 +3,8 @@ import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import { writeLabYaml } from '../../src/spec/labfile.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import { writeLabYaml } from '../../src/lab/labfile.js';
 import { resetLabResources, TEST_CLOUD_ENV, testCloudClient } from '../openstack/real-cloud.js';
 import { ADMIN_PASSWORD, cli, ledger, newSimLab } from '../pipeline/sim-lab.js';
 

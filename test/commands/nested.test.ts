@@ -1,7 +1,7 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import { writeLabYaml } from '../../src/spec/labfile.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import { writeLabYaml } from '../../src/lab/labfile.js';
 import { ADMIN_PASSWORD, cli, ledger, newSimLab, simFootprint } from '../pipeline/sim-lab.js';
 
 // The 2016 tutorial's layout (target.kind nested-container) through the CLI on the simulator: the outer

@@ -1,8 +1,8 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import type { LabSpec } from '../../src/spec/schema.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import type { LabSpec } from '../../src/lab/schema.js';
 import {
   bridgeCidr,
   checksPassed,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { defaultSpec } from '../../src/spec/defaults.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
 import { gatherFacts, runDoctorChecks, type DoctorProbes } from '../../src/lxd/doctor.js';
 import { MemoryLxd } from './memory-lxd.js';
 

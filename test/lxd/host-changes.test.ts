@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ledger } from '../../src/pipeline/ledger.js';
+import { Ledger } from '../../src/state/ledger.js';
 import type { CheckResult } from '../../src/lxd/checks.js';
 import { applyDoctorFixes, restoreHostChange, type SysctlAccess } from '../../src/lxd/host-changes.js';
 import {

@@ -2,8 +2,8 @@ import test from 'ava';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ledger } from '../../src/pipeline/ledger.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
+import { Ledger } from '../../src/state/ledger.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
 import type { LxdInstance } from '../../src/lxd/types.js';
 import {
   addDashboardProxy,

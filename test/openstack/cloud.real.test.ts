@@ -9,9 +9,9 @@ import { createOpenStackClient, type OpenStackClient } from '../../src/openstack
 import { configureCloud, removeCloudResources, type ConfigureReport } from '../../src/openstack/configure.js';
 import { OpenStackAuthError } from '../../src/openstack/errors.js';
 import { EXTERNAL_NETWORK, KEYPAIR, ROUTER, TENANT_NETWORK, imagePlan } from '../../src/openstack/plan.js';
-import { Ledger } from '../../src/pipeline/ledger.js';
+import { Ledger } from '../../src/state/ledger.js';
 import { runSmokeSuite } from '../../src/smoke/suite.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
 import { InputError } from '../../src/util/errors.js';
 import { labDir } from '../../src/util/paths.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { CommandContext } from '../../src/commands/context.js';
+import type { CommandContext } from '../../src/util/context.js';
 
 /** An in-process command context whose output is captured, never a TTY. */
 export function captureContext(

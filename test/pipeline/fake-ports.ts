@@ -1,5 +1,5 @@
 import type { LabPorts, SmokeOutcome } from '../../src/pipeline/ports.js';
-import type { Ledger } from '../../src/pipeline/ledger.js';
+import type { Ledger } from '../../src/state/ledger.js';
 
 // A recorded world for the lifecycle's unit tests: controllers, models and applications as plain data,
 // and a fault table keyed by operation, so every failure path of the steps can be driven in-process.

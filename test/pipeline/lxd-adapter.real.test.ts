@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderLab } from '../../src/bundle/render.js';
 import { createLxdClient, type LxdClient } from '../../src/lxd/client.js';
-import { Ledger } from '../../src/pipeline/ledger.js';
+import { Ledger } from '../../src/state/ledger.js';
 import { realLxdPort } from '../../src/pipeline/lxd-adapter.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
 
 // Deploy's "prepare LXD" and "model profile" steps and teardown's LXD part, on the real LXD of
 // scripts/lxd-up.sh: a pool and the rendered model profile are created and recorded, then removed

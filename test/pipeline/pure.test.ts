@@ -3,7 +3,7 @@ import { jujuChecksOf, progressOf, throwUnlessReady } from '../../src/pipeline/j
 import { bundleApplicationNames, unitlessApplications } from '../../src/pipeline/render.js';
 import { parseScaleAssignment, unitsToRemove } from '../../src/pipeline/scale.js';
 import { deploySummary, teardownSummary } from '../../src/pipeline/summary.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
 import type { StatusDigest } from '../../src/juju/status.js';
 import { InputError, JobError } from '../../src/util/errors.js';
 

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSimState, type SimState } from '../../src/sim/state.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import { writeLabYaml } from '../../src/spec/labfile.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import { writeLabYaml } from '../../src/lab/labfile.js';
 import { CLI } from '../helpers/cli.js';
 
 // A tutorial-2016 lab in a fresh folder, driven through the built CLI on the simulator (run

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runInit, type InitOptions } from '../../src/commands/init.js';
-import type { CommandContext } from '../../src/commands/context.js';
+import type { CommandContext } from '../../src/util/context.js';
 import { parseYaml } from '../../src/util/yaml.js';
-import { buildSpec } from '../../src/spec/validate.js';
+import { buildSpec } from '../../src/lab/validate.js';
 
 const ENTER = '\r';
 const DOWN = '\x1b[B';

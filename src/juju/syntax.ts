@@ -1,4 +1,4 @@
-import { UBUNTU_VERSIONS } from '../juju/series.js';
+import { UBUNTU_VERSIONS } from './series.js';
 
 export { UBUNTU_VERSIONS };
 // Juju's value syntaxes as shared/reference/juju-spec.md §2.3-2.8 states them: names, placement, charm URLs,

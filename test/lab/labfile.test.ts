@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseYaml } from '../../src/util/yaml.js';
-import { defaultSpec, specKeyPaths } from '../../src/spec/defaults.js';
-import { FIELD_DOCS } from '../../src/spec/docs.js';
-import { readAnswersFile, renderLabYaml, writeLabYaml } from '../../src/spec/labfile.js';
-import { buildSpec } from '../../src/spec/validate.js';
+import { defaultSpec, specKeyPaths } from '../../src/lab/defaults.js';
+import { FIELD_DOCS } from '../../src/lab/docs.js';
+import { readAnswersFile, renderLabYaml, writeLabYaml } from '../../src/lab/labfile.js';
+import { buildSpec } from '../../src/lab/validate.js';
 import { InputError } from '../../src/util/errors.js';
 
 const tricky = [

@@ -1,8 +1,14 @@
-import { CONSTRAINT_KEYS, constraintsError } from '../bundle/juju-syntax.js';
+import { CONSTRAINT_KEYS, constraintsError } from '../juju/syntax.js';
 import { InputError } from '../util/errors.js';
 import { defaultMachines, defaultSpec, specKeyPaths } from './defaults.js';
 import { parseCidr, parseIpv4, isHostIn, cidrsOverlap, type Cidr } from './net.js';
-import { PROFILES, PROFILE_NAMES, isProfileName, type ProfileName } from './profiles.js';
+import {
+  DEFAULT_PROFILE,
+  PROFILES,
+  PROFILE_NAMES,
+  isProfileName,
+  type ProfileName,
+} from './profiles/index.js';
 import { SCALE_OUT_TARGETS, labSpecSchema, type LabSpec } from './schema.js';
 import { closest } from './suggest.js';
 
@@ -252,7 +258,7 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
     );
   }
   const given = mergeAnswers(answers ?? {}, options.overrides ?? {});
-  let profile: ProfileName = 'tutorial-2016';
+  let profile: ProfileName = DEFAULT_PROFILE;
   if (given.profile !== undefined) {
     if (isProfileName(given.profile)) profile = given.profile;
     else {

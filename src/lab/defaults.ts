@@ -1,4 +1,4 @@
-import { PROFILES, type ProfileName } from './profiles.js';
+import { PROFILES, type ProfileName } from './profiles/index.js';
 import type { LabSpec } from './schema.js';
 
 /**

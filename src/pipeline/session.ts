@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import type { CommandContext } from '../commands/context.js';
-import { resolveAdminPassword } from '../spec/credentials.js';
-import { loadLabSpec } from '../spec/load.js';
-import type { LabSpec } from '../spec/schema.js';
+import type { CommandContext } from '../util/context.js';
+import { resolveAdminPassword } from '../lab/credentials.js';
+import { loadLabSpec } from '../lab/load.js';
+import type { LabSpec } from '../lab/schema.js';
 import { InputError } from '../util/errors.js';
 import { labDir } from '../util/paths.js';
-import { LEDGER_FILE, Ledger, readLedgerState } from './ledger.js';
-import { acquireLabLock, type LabLock } from './lock.js';
+import { LEDGER_FILE, Ledger, readLedgerState } from '../state/ledger.js';
+import { acquireLabLock, type LabLock } from '../state/lock.js';
 
 // A lifecycle command's hold on one lab: its spec, folder, lock, ledger and admin password. The lab is
 // simulated when --simulate is given or when its ledger says it was deployed on the simulator, so

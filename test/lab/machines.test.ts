@@ -1,8 +1,8 @@
 import test from 'ava';
-import { defaultMachines, specKeyPaths } from '../../src/spec/defaults.js';
-import { FIELD_DOCS } from '../../src/spec/docs.js';
-import { renderLabYaml } from '../../src/spec/labfile.js';
-import { buildSpec } from '../../src/spec/validate.js';
+import { defaultMachines, specKeyPaths } from '../../src/lab/defaults.js';
+import { FIELD_DOCS } from '../../src/lab/docs.js';
+import { renderLabYaml } from '../../src/lab/labfile.js';
+import { buildSpec } from '../../src/lab/validate.js';
 import { InputError } from '../../src/util/errors.js';
 import { parseYaml } from '../../src/util/yaml.js';
 

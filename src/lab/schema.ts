@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPONENT_NAMES, PROFILE_NAMES } from './profiles.js';
+import { COMPONENT_NAMES, PROFILE_NAMES } from './profiles/index.js';
 
 // The one schema of a lab. Structural rules live here; rules across fields (CIDRs, ranges) live in
 // validate.ts so that every error is reported at once.

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { InputError } from '../../src/util/errors.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import { PROFILE_NAMES, PROFILES } from '../../src/spec/profiles.js';
-import { buildSpec } from '../../src/spec/validate.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import { PROFILE_NAMES, PROFILES } from '../../src/lab/profiles/index.js';
+import { buildSpec } from '../../src/lab/validate.js';
 
 function problems(answers: unknown): string[] {
   try {

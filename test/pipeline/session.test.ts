@@ -2,10 +2,10 @@ import test from 'ava';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLab } from '../../src/pipeline/lab.js';
-import { Ledger } from '../../src/pipeline/ledger.js';
-import { defaultSpec } from '../../src/spec/defaults.js';
-import { writeLabYaml } from '../../src/spec/labfile.js';
+import { openLab } from '../../src/pipeline/session.js';
+import { Ledger } from '../../src/state/ledger.js';
+import { defaultSpec } from '../../src/lab/defaults.js';
+import { writeLabYaml } from '../../src/lab/labfile.js';
 import { InputError } from '../../src/util/errors.js';
 import { captureContext } from './context.js';
 
