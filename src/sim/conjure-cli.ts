@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { assessReadiness } from '../juju/readiness.js';
 import { parseStatus } from '../juju/status.js';
-import { runSimJuju, type SimIo } from './juju-cli.js';
+import type { SimIo } from './juju/context.js';
+import { runSimJuju } from './juju/dispatch.js';
 
 // The simulated `conjure-up <spell-folder> <cloud> <controller> <model>` (headless). conjure-up 2.x
 // printed `[info] <message>` / `[error] <message>` lines (conjureup/utils.py); the per-application and

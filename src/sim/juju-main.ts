@@ -6,7 +6,7 @@
 //                              a whole OpenStack bundle settles in 1-2 s)
 //   LXDSTACK_SIM_FAULTS        JSON faults merged with faults.json (see faults.ts)
 import { readFileSync } from 'node:fs';
-import { runSimJuju } from './juju-cli.js';
+import { runSimJuju } from './juju/dispatch.js';
 
 function readAnswer(): string | undefined {
   if (process.stdin.isTTY) return undefined;

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSimJuju } from '../../src/sim/juju-cli.js';
+import { runSimJuju } from '../../src/sim/juju/dispatch.js';
 import { readSimState } from '../../src/sim/state.js';
 
 // The juju simulator in-process: outputs, ERROR lines and exit codes of juju-spec.md §4.

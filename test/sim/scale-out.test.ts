@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simCloudsVariable } from '../../src/sim/clouds.js';
 import { formatConstraints, formatHardware } from '../../src/sim/constraints.js';
-import { runSimJuju } from '../../src/sim/juju-cli.js';
+import { runSimJuju } from '../../src/sim/juju/dispatch.js';
 import { readSimState } from '../../src/sim/state.js';
 
 // The simulator on a MAAS cloud: bundle machines with constraints, units on the placed machines, LXD
