@@ -49,8 +49,8 @@ export {
   removeModelLeftovers,
   lxdLeftovers,
   lxdInventory,
-  modelProfileName,
   LXD_RESOURCE_KINDS,
   type TeardownStep,
 } from './teardown.js';
+export { modelProfileName } from './lab-port.js';
 export type * from './types.js';

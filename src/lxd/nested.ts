@@ -1,6 +1,6 @@
 import { JobError } from '../util/errors.js';
 import type { Ledger } from '../state/ledger.js';
-import { UBUNTU_VERSIONS } from '../juju/series.js';
+import { ubuntuRelease } from '../lab/ubuntu.js';
 import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { NESTED_HOST_MODULES } from './checks.js';
@@ -19,7 +19,7 @@ export interface NestedHostLayout {
 
 /** The outer container's image: the Ubuntu release of the lab's series, from the `ubuntu:` image server. */
 export function nestedImage(spec: Pick<LabSpec, 'series'>): string {
-  return `ubuntu:${UBUNTU_VERSIONS[spec.series] ?? spec.series}`;
+  return `ubuntu:${ubuntuRelease(spec.series)}`;
 }
 
 /** Where this host reaches the dashboard through the outer container's proxy device. */

@@ -4,6 +4,7 @@ import type { LxdClient } from './client.js';
 import { restoreHostChange, type SysctlAccess } from './host-changes.js';
 import type { RouteAccess } from './host-route.js';
 import { removeInstance } from './instances.js';
+import { modelProfileName } from './lab-port.js';
 import { lxcEquivalent } from './lxc.js';
 
 // Teardown's LXD part: everything this area recorded in the lab's ledger, newest first, removed or put
@@ -56,9 +57,6 @@ export async function removeLabLxdResources(
   }
   return done;
 }
-
-/** The LXD profile Juju gives every machine of a model. */
-export const modelProfileName = (model: string) => `juju-${model}`;
 
 /**
  * Last resort after a forced destroy-model: the model's instances (every one carrying its `juju-<model>`

@@ -1,15 +1,17 @@
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
 import { JujuError } from '../juju/errors.js';
-import { assessReadiness, waitForReady, type ReadyResult } from '../juju/readiness.js';
-import { InterruptedError, JobError, formatDuration } from '../util/errors.js';
+import { assessReadiness, waitForReady } from '../juju/readiness.js';
+import { compareUnitNames, digestStatus } from '../juju/status.js';
+import { expectedUnitsOf, jujuChecksOf, progressOf, throwUnlessReady } from '../juju/verdicts.js';
+import { InterruptedError } from '../util/errors.js';
 import { describeCommand } from '../util/run.js';
 import type { CommandRunner } from '../util/runner.js';
-import { compareUnitNames, digestStatus, type StatusDigest } from '../juju/status.js';
-import type { JujuPort, WaitProgress } from './ports.js';
+import type { ControllerHealth, JujuPort } from './ports.js';
 
 // The Juju port over src/juju's client: one juju command per method, the 2.9/3.x argv differences left to
-// the client; the readiness wait is src/juju's. Status reads are counted, for the polling-policy bench.
+// the client; the readiness wait and its verdicts are src/juju's. Status reads are counted, for the
+// polling-policy bench.
 
 export interface JujuPortOptions {
   env: NodeJS.ProcessEnv;
@@ -27,94 +29,6 @@ export interface JujuPortOptions {
 }
 
 const qualified = (controller: string, model: string) => `${controller}:${model}`;
-
-/** Units per application (subordinates included), as the progress line shows them. Pure. */
-export function progressOf(digest: StatusDigest, elapsedMs: number): WaitProgress {
-  return {
-    elapsedMs,
-    applications: Object.entries(digest.applications)
-      .map(([application, app]) => ({
-        application,
-        ready: app.ready,
-        wanted: app.units,
-        message: app.errors.length ? `error on ${app.errors.join(', ')}` : app.message,
-      }))
-      .sort((a, b) => a.application.localeCompare(b.application)),
-  };
-}
-
-/** Readiness rules for a lab: applications the bundle gives no units are expected to have none. */
-export function expectedUnitsOf(unitless: readonly string[]): Record<string, number> {
-  return Object.fromEntries(unitless.map((name) => [name, 0]));
-}
-
-/** Juju-level smoke checks from one status digest. Pure. */
-export function jujuChecksOf(
-  digest: StatusDigest,
-  unitless: readonly string[],
-): { name: string; ok: boolean; detail: string }[] {
-  const apps = Object.entries(digest.applications).filter(
-    ([name, a]) => !(unitless.includes(name) && a.units === 0),
-  );
-  const notReady = apps
-    .filter(([, a]) => a.units === 0 || a.ready < a.units)
-    .map(([name, a]) => `${name} ${a.ready}/${a.units}`);
-  const errors = apps.flatMap(([, a]) => a.errors);
-  const machines = Object.entries(digest.machines);
-  const badMachines = machines.filter(([, m]) => m.state !== 'started').map(([id, m]) => `${id} ${m.state}`);
-  const leaderless = apps
-    .filter(([, a]) => a.units > 0 && !a.subordinate && a.leaders !== 1)
-    .map(([name]) => name);
-  return [
-    {
-      name: 'juju: every application active and idle',
-      ok: notReady.length === 0,
-      detail: notReady.length ? `not ready: ${notReady.join(', ')}` : `${apps.length} applications`,
-    },
-    {
-      name: 'juju: no unit in error',
-      ok: errors.length === 0,
-      detail: errors.length ? errors.join(', ') : `${digest.units.total} units`,
-    },
-    {
-      name: 'juju: every machine started',
-      ok: badMachines.length === 0,
-      detail: badMachines.length ? badMachines.join(', ') : `${machines.length} machines`,
-    },
-    {
-      name: 'juju: one leader per application',
-      ok: leaderless.length === 0,
-      detail: leaderless.length ? `no single leader: ${leaderless.join(', ')}` : 'ok',
-    },
-  ];
-}
-
-/** A readiness wait that did not end ready becomes a JobError naming the unit, the cause and the log. */
-export function throwUnlessReady(result: ReadyResult): void {
-  switch (result.kind) {
-    case 'ready':
-      return;
-    case 'failed': {
-      const where = result.unit
-        ? `unit ${result.unit}`
-        : result.machine
-          ? `machine ${result.machine}`
-          : 'the model';
-      throw new JobError(
-        `${where} failed: ${result.message}${result.hook ? ` (hook ${result.hook})` : ''}; ${result.hint}`,
-        {
-          details: result.log.length ? ['last lines of its debug-log:', ...result.log.slice(-10)] : [],
-        },
-      );
-    }
-    case 'stalled':
-      throw new JobError(`readiness stalled: ${result.hint}`, { details: result.reasons.slice(0, 10) });
-    case 'timeout':
-      throw new JobError(`the model was not ready after ${formatDuration(result.elapsedMs)}`, {
-        details: result.reasons.slice(0, 10),
-      });
-  }
-}
 
 export function jujuPort(options: JujuPortOptions): JujuPort {
   const clientOptions: JujuClientOptions = {
@@ -138,7 +52,6 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     `${options.commandPrefix ? `${options.commandPrefix} ` : ''}${describeCommand('juju', jujuArgv(options.flavour, op, params))}`;
 
   return {
-    flavour: async () => (await (await client()).version()).flavour,
     controllerHealth: async (controller) => {
       const juju = await client();
       const { controllers } = await juju.controllers();
@@ -246,5 +159,19 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       destroyController: ({ controller }) =>
         describe('destroyController', { controller, destroyAllModels: true }),
     },
+  };
+}
+
+/**
+ * juju inside the outer container: when the container is gone (deleted by hand, or not made yet), so
+ * are its controller and models, which teardown and the deploy's postconditions must read as absent.
+ */
+export function nestedJujuPort(juju: JujuPort, containerRunning: () => Promise<boolean>): JujuPort {
+  return {
+    ...juju,
+    controllerHealth: async (controller): Promise<ControllerHealth> =>
+      (await containerRunning()) ? juju.controllerHealth(controller) : 'absent',
+    modelExists: async (controller, model) =>
+      (await containerRunning()) && juju.modelExists(controller, model),
   };
 }

@@ -1,27 +1,17 @@
+import type { JujuCheck, WaitProgress } from '../juju/verdicts.js';
+import type { LxdPort } from '../lxd/lab-port.js';
 import type { Ledger } from '../state/ledger.js';
 
 // What the lifecycle needs from each area (Juju, LXD, OpenStack, smoke), as small interfaces. The
 // deploy and teardown steps are written against these; wiring.ts adapts the real modules to them, and
 // tests substitute recorded behaviour to drive every failure path.
 
-/** One line of progress per application while waiting: units ready/wanted, current message. */
-export interface ApplicationProgress {
-  application: string;
-  ready: number;
-  wanted: number;
-  message: string;
-}
-
-export interface WaitProgress {
-  elapsedMs: number;
-  applications: ApplicationProgress[];
-}
+export type { JujuCheck, WaitProgress } from '../juju/verdicts.js';
+export type { LxdPort, PreflightCheck } from '../lxd/lab-port.js';
 
 export type ControllerHealth = 'healthy' | 'unreachable' | 'absent';
 
 export interface JujuPort {
-  /** The flavour of the juju in use, for argv differences and bundle validation. */
-  flavour(): Promise<'2.9' | '3'>;
   controllerHealth(controller: string): Promise<ControllerHealth>;
   bootstrap(input: { cloud: string; controller: string; config: Record<string, string> }): Promise<void>;
   modelExists(controller: string, model: string): Promise<boolean>;
@@ -50,11 +40,7 @@ export interface JujuPort {
     onProgress: (progress: WaitProgress) => void;
   }): Promise<void>;
   /** Juju-level smoke checks from one status read (every application active, no unit in error, ...). */
-  jujuChecks(
-    controller: string,
-    model: string,
-    unitless: readonly string[],
-  ): Promise<{ name: string; ok: boolean; detail: string }[]>;
+  jujuChecks(controller: string, model: string, unitless: readonly string[]): Promise<JujuCheck[]>;
   /** Public address of the first unit of an application (the dashboard's), if it has one. */
   unitAddress(controller: string, model: string, application: string): Promise<string | undefined>;
   /** Raw `juju status` JSON text (for logs). */
@@ -103,44 +89,6 @@ export interface ConjurePort {
   describe(input: { spellDir: string; cloud: string; controller: string; model: string }): string;
 }
 
-export interface PreflightCheck {
-  id: string;
-  title: string;
-  status: 'pass' | 'warn' | 'fail';
-  measured: string;
-  fix?: string;
-}
-
-export interface LxdPort {
-  /** Doctor's checks; in simulation the host facts are information only. */
-  preflight(): Promise<PreflightCheck[]>;
-  /** Pool, bridge and the host preparation the spec needs; each creation recorded in the ledger. */
-  prepare(ledger: Ledger): Promise<string[]>;
-  /** Apply the lab's LXD profile to the model's `juju-<model>` profile (after add-model), read it back. */
-  applyModelProfile(ledger: Ledger): Promise<string[]>;
-  /** Remove what the ledger says this lab created on LXD (instances, profiles, networks, pools, host values). */
-  removeLabResources(ledger: Ledger): Promise<string[]>;
-  /** Last resort after a forced destroy-model: delete the model's instances and `juju-<model>` profile. */
-  removeModelLeftovers(model: string): Promise<string[]>;
-  /** Anything of this lab still present after teardown, one sentence each. */
-  leftovers(ledger: Ledger, model: string): Promise<string[]>;
-  /** LXD profiles and instances as LXD reports them (for `lxdstack logs`). */
-  inventory(): Promise<string>;
-  /**
-   * The nested layout only: make the cloud inside the outer container reachable from this host (a route
-   * to the inner bridge, the dashboard on a proxy device), each recorded in the ledger.
-   */
-  expose?(input: { ledger: Ledger; dashboardAddress?: string }): Promise<string[]>;
-  /** Where this host reaches the dashboard, when the lab exposed it (`127.0.0.1:8080`). */
-  exposedDashboard?(ledger: Ledger): string | undefined;
-  describe: {
-    prepare(): string[];
-    /** Applying the model's profile (the model step). */
-    profile(): string;
-    expose?(): string[];
-  };
-}
-
 export interface SmokeOutcome {
   passed: number;
   failed: number;
@@ -157,7 +105,7 @@ export interface CloudPort {
   configureUnavailable(): string | undefined;
   configure(ledger: Ledger): Promise<string[]>;
   removeResources(ledger: Ledger): Promise<string[]>;
-  verify(input: { jujuChecks: { name: string; ok: boolean; detail: string }[] }): Promise<SmokeOutcome>;
+  verify(input: { jujuChecks: JujuCheck[] }): Promise<SmokeOutcome>;
 }
 
 export interface LabPorts {

@@ -1,22 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LxdClient } from '../lxd/client.js';
 import { conjureArgv } from '../conjure/engine.js';
+import { PROFILES } from '../lab/profiles/index.js';
+import type { LxdClient } from '../lxd/client.js';
+import { realLxdPort } from '../lxd/host-lab-port.js';
+import { nestedLxdPort } from '../lxd/nested-lab-port.js';
 import { simCloudsVariable } from '../sim/clouds.js';
 import { simulatorEnv } from '../sim/env.js';
+import { simulatedLxdPort } from '../sim/lxd.js';
 import { describeCommand } from '../util/run.js';
-import { PROFILES } from '../lab/profiles/index.js';
 import { cloudPort } from './cloud-adapter.js';
-import { jujuPort } from './juju-adapter.js';
+import { jujuPort, nestedJujuPort } from './juju-adapter.js';
 import { simulatorStateDir, type LabSession } from './session.js';
-import { realLxdPort, simulatedLxdPort } from './lxd-adapter.js';
-import { nestedJujuPort, nestedLxdPort } from './nested-lxd-adapter.js';
 import type { LabPorts } from './ports.js';
 
 // The real modules behind the lifecycle's ports. A simulated lab gets the simulator's environment (its
-// `juju` and `conjure-up` first, state in .lxdstack/<lab>/sim) and never touches the host's LXD beyond
-// measuring it. A real nested-container lab runs its engine inside the outer container. Nothing here
-// runs until a port method is called.
+// `juju` and `conjure-up` first, state in .lxdstack/<lab>/sim) and the simulator's LXD port, which never
+// touches the host's LXD beyond measuring it; the pipeline itself never reads the simulator's state. A
+// real nested-container lab runs its engine inside the outer container. Nothing here runs until a port
+// method is called.
 
 /** The Juju release the simulator plays for a profile: 2.9 for the cs: bundles, 3.6 otherwise. */
 export function simulatedJujuVersion(flavour: '2.9' | '3'): string {

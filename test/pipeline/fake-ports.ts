@@ -48,7 +48,6 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
   const key = (c: string, m: string) => `${c}:${m}`;
   return {
     juju: {
-      flavour: async () => '2.9',
       controllerHealth: async (c) => world.controllers.get(c) ?? 'absent',
       bootstrap: async ({ controller }) => {
         await act('bootstrap');

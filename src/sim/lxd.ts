@@ -1,113 +1,15 @@
-import type { LxdClient } from '../lxd/client.js';
-import { lxcEquivalent } from '../lxd/lxc.js';
-import type { ModelProfile } from '../lxd/prepare.js';
-import { instanceIdOf } from '../sim/lifecycle.js';
-import { readSimState, updateSimState, type SimState } from '../sim/state.js';
 import type { LabSpec } from '../lab/schema.js';
-import { JobError, errorMessage } from '../util/errors.js';
-import { parseYaml } from '../util/yaml.js';
+import type { LxdClient } from '../lxd/client.js';
+import { holdsController, measureHost, modelProfileName, type LxdPort } from '../lxd/lab-port.js';
 import type { Ledger } from '../state/ledger.js';
-import type { LxdPort, PreflightCheck } from './ports.js';
+import { JobError } from '../util/errors.js';
+import { instanceIdOf } from './lifecycle.js';
+import { readSimState, updateSimState, type SimState } from './state.js';
 
-// The LXD port: on a real lab, src/lxd's doctor, host preparation and teardown over the REST client; on
-// a simulated lab, the host is only measured (information, never a refusal) and every LXD object the
-// lab would create lives in the simulator's state. src/lxd's modules load on first use, so that
-// `lxdstack plan` (which only describes the steps) starts fast.
-
-/** The model's LXD profile, as Juju names it. */
-export function modelProfileName(model: string): string {
-  return `juju-${model}`;
-}
-
-export function parseModelProfile(yamlText: string): ModelProfile {
-  const parsed = parseYaml(yamlText, 'lxd-profile.yaml') as Partial<ModelProfile> | null;
-  return {
-    ...(typeof parsed?.description === 'string' ? { description: parsed.description } : {}),
-    config: parsed?.config ?? {},
-    devices: parsed?.devices ?? {},
-  };
-}
-
-/** Doctor's checks for the lab. juju is optional on this host when the simulator plays it or when it runs in the outer container. */
-export async function measureHost(
-  spec: LabSpec,
-  client: () => Promise<LxdClient>,
-  juju: 'needed' | 'optional',
-  env: NodeJS.ProcessEnv,
-): Promise<PreflightCheck[]> {
-  let lxd: LxdClient;
-  try {
-    lxd = await client();
-  } catch (error) {
-    return [
-      {
-        id: 'lxd-socket',
-        title: 'LXD socket',
-        status: 'fail',
-        measured: errorMessage(error),
-        fix: 'install LXD (`lxdstack doctor` says how)',
-      },
-    ];
-  }
-  const { runDoctorChecks } = await import('../lxd/doctor.js');
-  const results = await runDoctorChecks({ spec, juju, containerSmoke: false, env }, { client: lxd });
-  return results.map(({ id, title, status, measured, fix }) => ({
-    id,
-    title,
-    status,
-    measured,
-    ...(fix ? { fix } : {}),
-  }));
-}
-
-export function realLxdPort(input: {
-  spec: LabSpec;
-  profileYaml: () => Promise<string>;
-  client: () => Promise<LxdClient>;
-  env: NodeJS.ProcessEnv;
-}): LxdPort {
-  const { spec } = input;
-  const profileName = modelProfileName(spec.model);
-  const teardown = () => import('../lxd/teardown.js');
-  const prepare = async (ledger: Ledger) => {
-    const { prepareLxd } = await import('../lxd/prepare.js');
-    const report = await prepareLxd(spec, {
-      client: await input.client(),
-      ledger,
-      profileName,
-      profile: parseModelProfile(await input.profileYaml()),
-    });
-    const notes = [
-      report.pool.created ? `pool ${report.pool.name} created` : `pool ${report.pool.name} present`,
-      report.bridge.created ? `bridge ${report.bridge.name} created` : `bridge ${report.bridge.name} present`,
-      `profile ${profileName} applied`,
-    ];
-    if (report.profile.dropped.length) notes.push(`LXD dropped ${report.profile.dropped.join(', ')}`);
-    for (const change of report.profile.changed)
-      notes.push(`LXD changed ${change.key} to ${change.actual ?? '(nothing)'}`);
-    return notes;
-  };
-  return {
-    preflight: () => measureHost(spec, input.client, 'needed', input.env),
-    prepare,
-    applyModelProfile: async (ledger) =>
-      (await prepare(ledger)).filter((n) => n.startsWith('profile') || n.startsWith('LXD')),
-    removeLabResources: async (ledger) =>
-      (await (await teardown()).removeLabLxdResources(ledger, await input.client())).map((s) => s.command),
-    removeModelLeftovers: async (model) =>
-      (await teardown()).removeModelLeftovers(await input.client(), model),
-    leftovers: async (ledger, model) => (await teardown()).lxdLeftovers(ledger, await input.client(), model),
-    inventory: async () => (await teardown()).lxdInventory(await input.client()),
-    describe: {
-      prepare: () => [
-        lxcEquivalent.storageCreate(spec.lxd.storagePool, spec.lxd.storageDriver) + '  (only if missing)',
-        lxcEquivalent.networkCreate(spec.lxd.bridge, {}) + '  (only if missing)',
-        lxcEquivalent.profileEdit(profileName),
-      ],
-      profile: () => lxcEquivalent.profileEdit(profileName),
-    },
-  };
-}
+// The simulator's LXD, as a lab sees it: the same LxdPort as this host's LXD, over the LXD objects in
+// the simulator's state (profiles and containers, by name). The host's LXD is only measured (doctor's
+// checks are information, never a refusal) and never changed. The simulated juju adds and removes its
+// models' objects here too (juju/lxd-facts.ts).
 
 /** Containers the simulator's models account for, plus `kept` (the nested layout's outer container). */
 function expectedContainers(state: SimState, kept: readonly string[]): Set<string> {
@@ -137,9 +39,6 @@ export async function simulatorOrphans(
       .map((p) => `simulated LXD profile ${p}`),
   ];
 }
-
-/** A controller recorded as this lab's and not yet removed: in the nested layout it lives in the outer container. */
-export const holdsController = (ledger: Ledger) => ledger.liveResources('controller').length > 0;
 
 export function simulatedLxdPort(input: {
   spec: LabSpec;

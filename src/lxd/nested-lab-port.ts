@@ -1,18 +1,17 @@
-import type { LxdClient } from '../lxd/client.js';
-import { routeCommand, type RouteAccess } from '../lxd/host-route.js';
-import { lxcDeviceAdds, lxcEquivalent } from '../lxd/lxc.js';
-import {
-  DASHBOARD_DEVICE,
-  DASHBOARD_LISTEN,
-  hostPort,
-  nestedHostLayout,
-  nestedImage,
-} from '../lxd/nested.js';
-import { provisionSteps } from '../lxd/inner-lxd.js';
 import type { LabSpec } from '../lab/schema.js';
 import { JobError } from '../util/errors.js';
-import { holdsController, measureHost, modelProfileName, parseModelProfile } from './lxd-adapter.js';
-import type { ControllerHealth, JujuPort, LxdPort } from './ports.js';
+import type { LxdClient } from './client.js';
+import { routeCommand, type RouteAccess } from './host-route.js';
+import { provisionSteps } from './inner-lxd.js';
+import {
+  holdsController,
+  measureHost,
+  modelProfileName,
+  parseModelProfile,
+  type LxdPort,
+} from './lab-port.js';
+import { lxcDeviceAdds, lxcEquivalent } from './lxc.js';
+import { DASHBOARD_DEVICE, DASHBOARD_LISTEN, hostPort, nestedHostLayout, nestedImage } from './nested.js';
 
 // The LXD port of the 2016 tutorial's layout on a real host: this host's LXD holds one privileged outer
 // container; the lab's own LXD, controller and model live inside it, driven through LXD's exec API. The
@@ -30,7 +29,7 @@ export function nestedLxdPort(input: NestedLxdPortInput): LxdPort {
   const { spec } = input;
   const container = spec.target.container;
   const profileName = modelProfileName(spec.model);
-  const lxd = () => import('../lxd/index.js');
+  const lxd = () => import('./index.js');
 
   const outerAddress = async (client: LxdClient) => {
     const { waitForIpv4 } = await lxd();
@@ -148,19 +147,5 @@ export function nestedLxdPort(input: NestedLxdPortInput): LxdPort {
         `${lxcEquivalent.deviceAdd(container, DASHBOARD_DEVICE, { type: 'proxy', listen: DASHBOARD_LISTEN, connect: 'tcp:<dashboard address>:80' })}  (with the dashboard)`,
       ],
     },
-  };
-}
-
-/**
- * juju inside the outer container: when the container is gone (deleted by hand, or not made yet), so
- * are its controller and models, which teardown and the deploy's postconditions must read as absent.
- */
-export function nestedJujuPort(juju: JujuPort, containerRunning: () => Promise<boolean>): JujuPort {
-  return {
-    ...juju,
-    controllerHealth: async (controller): Promise<ControllerHealth> =>
-      (await containerRunning()) ? juju.controllerHealth(controller) : 'absent',
-    modelExists: async (controller, model) =>
-      (await containerRunning()) && juju.modelExists(controller, model),
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { renderLab } from '../../src/bundle/render.js';
 import { createLxdClient, type LxdClient } from '../../src/lxd/client.js';
 import { Ledger } from '../../src/state/ledger.js';
-import { realLxdPort } from '../../src/pipeline/lxd-adapter.js';
+import { realLxdPort } from '../../src/lxd/host-lab-port.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 
 // Deploy's "prepare LXD" and "model profile" steps and teardown's LXD part, on the real LXD of
