@@ -2,17 +2,20 @@
 // The command table and the one error boundary. Each command's module is imported only when that
 // command runs, so `lxdstack --help` stays fast.
 import { PROFILE_NAMES } from './lab/profiles/index.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { processContext, type CommandContext } from './util/context.js';
 import { ExitCode, LxdstackError, errorMessage } from './util/errors.js';
 import { appendLog } from './util/log.js';
+import { packageRoot } from './util/paths.js';
 import { killAllChildren } from './util/process-groups.js';
 
 type Runner = (ctx: CommandContext) => Promise<number | void>;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;
@@ -20,12 +23,16 @@ function version(): string {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
+export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: CommandContext): Command {
   const program = new Command('lxdstack')
     .description('Stand up an OpenStack lab on LXD with Juju, and prove it works.')
     .version(version(), '-V, --version')
     .showSuggestionAfterError()
     .configureHelp({ sortSubcommands: false })
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
     .exitOverride();
 
   const answers = () => new Option('-a, --answers <file>', 'lab answers file (default: ./lab.yaml)');
@@ -174,25 +181,11 @@ function reportError(error: unknown, ctx: CommandContext): number {
   return ExitCode.failure;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const controller = new AbortController();
-  const ctx = processContext(controller.signal);
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    controller.abort();
-    killAllChildren('SIGTERM');
-    // A second Ctrl-C, or SIGTERM, does not wait for a graceful stop.
-    if (interrupts > 1 || signal === 'SIGTERM') process.exit(ExitCode.interrupted);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // `lxdstack ... | head` closes our stdout early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
-    throw error;
-  });
-
+/**
+ * Run one command line in this context and return its exit code; every failure is reported on
+ * ctx.stderr. main() runs it for the process; tests run it in-process with a captured context.
+ */
+export async function runCommandLine(argv: readonly string[], ctx: CommandContext): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(async (runner) => {
     try {
@@ -200,8 +193,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     } catch (error) {
       exitCode = reportError(error, ctx);
     }
-    if (controller.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
-  });
+    if (ctx.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
+  }, ctx);
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
@@ -221,12 +214,44 @@ export async function main(argv: readonly string[]): Promise<number> {
   return exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${errorMessage(error)}\n`);
-    process.exitCode = ExitCode.failure;
-  },
-);
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  const ctx = processContext(controller.signal);
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    controller.abort();
+    killAllChildren('SIGTERM');
+    // A second Ctrl-C, or SIGTERM, does not wait for a graceful stop.
+    if (interrupts > 1 || signal === 'SIGTERM') process.exit(ExitCode.interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // `lxdstack ... | head` closes our stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+    throw error;
+  });
+  return runCommandLine(argv, ctx);
+}
+
+/** Whether Node runs this module as the program (also through npm's bin symlink), not as an import. */
+function isProgram(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${errorMessage(error)}\n`);
+      process.exitCode = ExitCode.failure;
+    },
+  );
+}

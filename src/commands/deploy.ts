@@ -44,7 +44,9 @@ export async function deployInSession(
       },
     );
   }
-  const ports = options.ports ?? createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+  const ports =
+    options.ports ??
+    createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner });
   let smoke: SmokeOutcome | undefined;
   const steps = deploySteps({
     spec,

@@ -26,7 +26,7 @@ export async function runLogs(options: LogsOptions, ctx: CommandContext): Promis
   const files = await writeDiagnostics({
     spec: session.spec,
     labDirectory: session.dir,
-    ports: createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd }),
+    ports: createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner }),
     secrets: session.secrets,
     output,
     simulated: session.simulated,

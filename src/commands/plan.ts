@@ -25,7 +25,13 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
   const plan = await planLab(session.spec, session.dir, session.adminPassword, {
     hasKvm: labHasKvm(session.simulated),
   });
-  const ports = createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+  const ports = createLabPorts({
+    session,
+    env: ctx.env,
+    signal: ctx.signal,
+    cwd: ctx.cwd,
+    runner: ctx.runner,
+  });
   const steps = deploySteps({
     spec: session.spec,
     ledger: session.ledger,

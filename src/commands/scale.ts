@@ -23,7 +23,13 @@ export async function runScale(options: ScaleOptions, ctx: CommandContext): Prom
   });
   try {
     if (session.simulated) writeLine(ctx.stdout, SIMULATION_BANNER);
-    const ports = createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+    const ports = createLabPorts({
+      session,
+      env: ctx.env,
+      signal: ctx.signal,
+      cwd: ctx.cwd,
+      runner: ctx.runner,
+    });
     const plan = await planLab(session.spec, session.dir, session.adminPassword, {
       hasKvm: labHasKvm(session.simulated),
     });

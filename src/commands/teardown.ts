@@ -53,7 +53,9 @@ export async function teardownInSession(
   ctx: CommandContext,
   options: { keepController: boolean; flags: string; ports?: LabPorts },
 ): Promise<number> {
-  const ports = options.ports ?? createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd });
+  const ports =
+    options.ports ??
+    createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner });
   let leftovers: string[] = [];
   const steps = teardownSteps({
     ledger: session.ledger,

@@ -9,6 +9,7 @@ import { simCloudsVariable } from '../sim/clouds.js';
 import { simulatorEnv } from '../sim/env.js';
 import { simulatedLxdPort } from '../sim/lxd.js';
 import { describeCommand } from '../util/run.js';
+import type { CommandRunner } from '../util/runner.js';
 import { cloudPort } from './cloud-adapter.js';
 import { jujuPort, nestedJujuPort } from './juju-adapter.js';
 import { simulatorStateDir, type LabSession } from './session.js';
@@ -47,6 +48,8 @@ export interface WiringInput {
   cwd: string;
   /** Counts `juju status` calls (bench). */
   onStatusCall?: () => void;
+  /** Where juju and conjure-up run on this host (tests: the simulator in-process); default: processes. */
+  runner?: CommandRunner;
 }
 
 export function createLabPorts(input: WiringInput): LabPorts {
@@ -62,12 +65,13 @@ export function createLabPorts(input: WiringInput): LabPorts {
   // The 2016 tutorial's layout: juju and conjure-up run inside the outer container, with its environment.
   const nested = spec.target.kind === 'nested-container' && !session.simulated;
   const container = spec.target.container;
+  const hostRunner = input.runner;
   const runner = nested
     ? async () =>
         (await import('../lxd/exec-runner.js')).lxdExecRunner(await lxdClient(), container, {
           ...(input.signal ? { signal: input.signal } : {}),
         })
-    : undefined;
+    : hostRunner && (async () => hostRunner);
   const engineEnv = nested ? {} : env;
   const baseJuju = jujuPort({
     env: engineEnv,
@@ -75,7 +79,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
     settleMs: session.simulated ? 0 : 15_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
-    ...(runner ? { runner, commandPrefix: `lxc exec ${container} --` } : {}),
+    ...(runner ? { runner } : {}),
+    ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
   });
   const juju = nested
     ? nestedJujuPort(

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { CommandRunner } from './runner.js';
 
 /** What every command gets besides its own options, so tests can run commands in-process. */
 export interface CommandContext {
@@ -11,6 +12,8 @@ export interface CommandContext {
   interactive: boolean;
   /** Aborted on Ctrl-C; long operations pass it down to their child processes. */
   signal: AbortSignal;
+  /** Where juju and conjure-up run when not in an outer container; absent: processes on this host. */
+  runner?: CommandRunner;
 }
 
 export function processContext(signal: AbortSignal): CommandContext {

@@ -1,47 +1,13 @@
-import test, { type ExecutionContext } from 'ava';
-import { execa } from 'execa';
+import test from 'ava';
 import { readdir, readFile, rm } from 'node:fs/promises';
+import { execa } from 'execa';
 import { join } from 'node:path';
-import { readSimState } from '../../src/sim/state.js';
-import {
-  ADMIN_PASSWORD,
-  cli,
-  ledger,
-  newSimLab,
-  setFaults,
-  simFootprint,
-  spawnCli,
-  type SimLab,
-} from './sim-lab.js';
+import { baselineEndState, endState, noSecret, teardownLeavesNothing } from './fault-matrix.js';
+import { cliInProcess, ledger, newSimLab, setFaults, spawnCli } from './sim-lab.js';
 
-// The reliability matrix of issue 7 on the simulator, through the built CLI: transient failures reach
-// the same end state, a permanent failure names the step, cause and next command, Ctrl-C exits 130 and
-// a re-run completes, kill -9 at each step then deploy completes; after every case teardown leaves the
-// simulator as it was before the deploy. Every output is scanned for the admin password.
-
-const CLEAN = { controllers: [], profiles: ['default'], containers: [] };
-
-/** The deployed model as the simulator holds it: applications and their unit counts. */
-async function endState(lab: SimLab): Promise<Record<string, number>> {
-  const state = await readSimState(lab.simDir);
-  const model = state.controllers.lxdstack?.models.openstack;
-  if (!model) return {};
-  return Object.fromEntries(
-    Object.values(model.applications).map((a) => [a.name, Object.keys(a.units).length]),
-  );
-}
-
-function noSecret(t: ExecutionContext, ...texts: string[]) {
-  for (const text of texts)
-    t.false(text.includes(ADMIN_PASSWORD), 'the admin password leaked into an output');
-}
-
-async function teardownLeavesNothing(t: ExecutionContext, lab: SimLab) {
-  const down = await cli(lab, ['teardown', '--yes']);
-  t.is(down.exitCode, 0, down.stderr);
-  t.deepEqual(await simFootprint(lab), CLEAN);
-  noSecret(t, down.stdout, down.stderr, await readFile(join(lab.labDir, 'state.json'), 'utf8'));
-}
+// The reliability matrix's cases that need the built CLI as a process of its own: Ctrl-C exits 130 and
+// kills its juju call, kill -9 at each step then a re-run completes, and the admin password appears in
+// no process argv. The other cases run in-process (fault-matrix.test.ts).
 
 /** Poll until `check` holds (a state the CLI reaches while it runs). */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
@@ -65,65 +31,8 @@ async function childrenOf(pid: number): Promise<number[]> {
 let baseline: Record<string, number>;
 
 test.before(async () => {
-  const lab = await newSimLab();
-  const result = await cli(lab, ['deploy', '--simulate']);
-  if (result.exitCode !== 0) throw new Error(`baseline deploy failed: ${result.stderr}`);
-  baseline = await endState(lab);
-  await cli(lab, ['teardown', '--yes']);
+  baseline = await baselineEndState();
 });
-
-test.serial('the baseline deploys the 15 applications of the 2016 bundle', (t) => {
-  t.is(Object.keys(baseline).length, 15);
-  t.is(baseline['nova-compute'], 1);
-});
-
-for (const command of ['bootstrap', 'add-model', 'deploy', 'status']) {
-  test.serial(
-    `a transient failure of \`juju ${command}\` is retried or resumed to the same end state`,
-    async (t) => {
-      const lab = await newSimLab();
-      await setFaults(lab, { failOnce: [{ command, message: 'connection is shut down' }] });
-      const first = await cli(lab, ['deploy', '--simulate']);
-      noSecret(t, first.stdout, first.stderr);
-      if (first.exitCode !== 0) {
-        t.is(first.exitCode, 1, first.stderr);
-        t.regex(first.stderr, /^error: Step ".+" failed: .*connection is shut down/m);
-        t.regex(first.stderr, /Then run `lxdstack deploy --simulate` to resume from this step\./);
-        const again = await cli(lab, ['deploy']);
-        t.is(again.exitCode, 0, again.stderr);
-      } else {
-        t.regex(first.stdout, /attempt 1 failed \(.*connection is shut down.*\); retrying/);
-      }
-      t.deepEqual(await endState(lab), baseline);
-      await teardownLeavesNothing(t, lab);
-    },
-  );
-}
-
-test.serial(
-  'a permanent failure (a unit whose install hook fails) exits 1 naming the step, cause and next command',
-  async (t) => {
-    const lab = await newSimLab();
-    await setFaults(lab, { unitErrors: [{ unit: 'keystone/0', hook: 'install' }] });
-    const result = await cli(lab, ['deploy', '--simulate']);
-    t.is(result.exitCode, 1);
-    t.regex(
-      result.stderr,
-      /^error: Step "Wait for readiness" failed: unit keystone\/0 failed: .*hook failed: "install"/m,
-    );
-    t.regex(result.stderr, /Next: look at `lxdstack status`/);
-    t.regex(result.stderr, /Then run `lxdstack deploy --simulate` to resume from this step\./);
-    const state = await ledger(lab);
-    t.is(state.steps.wait?.state, 'failed');
-    t.is(state.steps.deploy?.state, 'done');
-    t.deepEqual(
-      state.resources.map((r) => `${r.kind}:${r.state}`),
-      ['controller:created', 'model:created'],
-    );
-    noSecret(t, result.stdout, result.stderr);
-    await teardownLeavesNothing(t, lab);
-  },
-);
 
 test.serial('Ctrl-C during a step exits 130, kills its juju call, and a re-run completes', async (t) => {
   const lab = await newSimLab();
@@ -146,7 +55,7 @@ test.serial('Ctrl-C during a step exits 130, kills its juju call, and a re-run c
     t.throws(() => process.kill(pid, 0), undefined, `juju call ${pid} outlived the interrupt`);
   t.is((await ledger(lab)).steps.deploy?.state, 'failed');
   await rm(join(lab.simDir, 'faults.json'));
-  const again = await cli(lab, ['deploy']);
+  const again = await cliInProcess(lab, ['deploy']);
   t.is(again.exitCode, 0, again.stderr);
   t.regex(again.stdout, /Controller lxdstack \[SKIPPED: controller lxdstack is up\]/);
   t.deepEqual(await endState(lab), baseline);
@@ -184,7 +93,7 @@ for (const point of KILL_POINTS) {
       }
       t.is((await ledger(lab)).steps[point.step]?.state, 'running');
       await rm(join(lab.simDir, 'faults.json'), { force: true });
-      const again = await cli(lab, ['deploy']);
+      const again = await cliInProcess(lab, ['deploy']);
       t.is(again.exitCode, 0, again.stderr);
       t.deepEqual(await endState(lab), baseline);
       await teardownLeavesNothing(t, lab);
@@ -220,7 +129,7 @@ test.serial(
     );
     noSecret(t, ...seen, String(result.stdout), String(result.stderr));
 
-    const logs = await cli(lab, ['logs', '--output', join(lab.cwd, 'diag.tar.gz')]);
+    const logs = await cliInProcess(lab, ['logs', '--output', join(lab.cwd, 'diag.tar.gz')]);
     t.is(logs.exitCode, 0, logs.stderr);
     const listing = await execa('tar', ['-tzf', join(lab.cwd, 'diag.tar.gz')]);
     for (const entry of [
@@ -250,23 +159,5 @@ test.serial(
     const html = await readFile(join(lab.labDir, 'reports', 'smoke-report.html'), 'utf8');
     t.regex(html, /SIMULATION/);
     await teardownLeavesNothing(t, lab);
-  },
-);
-
-test.serial(
-  'teardown escalates: a destroy-model that fails is forced (--force --no-wait) and the simulator ends clean',
-  async (t) => {
-    const lab = await newSimLab();
-    t.is((await cli(lab, ['deploy', '--simulate'])).exitCode, 0);
-    await setFaults(lab, {
-      failOnce: [{ command: 'destroy-model', message: 'timeout while waiting for the model to be removed' }],
-    });
-    const down = await cli(lab, ['teardown', '--yes']);
-    t.is(down.exitCode, 0, down.stderr);
-    t.regex(
-      down.stdout,
-      /destroy-model .*timeout while waiting for the model to be removed.*; forcing \(--force --no-wait\)/,
-    );
-    t.deepEqual(await simFootprint(lab), CLEAN);
   },
 );

@@ -2,13 +2,17 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommandLine } from '../../src/cli.js';
 import { readSimState, type SimState } from '../../src/sim/state.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { writeLabYaml } from '../../src/lab/labfile.js';
 import { CLI } from '../helpers/cli.js';
+import { simulatorRunner } from '../helpers/sim-runner.js';
+import { captureContext } from './context.js';
 
-// A tutorial-2016 lab in a fresh folder, driven through the built CLI on the simulator (run
-// `npm run build` first: the simulator's launchers live in dist/sim-bin).
+// A tutorial-2016 lab in a fresh folder on the simulator, driven through the built CLI (run
+// `npm run build` first: the simulator's launchers live in dist/sim-bin), or through the same command
+// line in this process with the simulator in-process (cliInProcess: no build, no process per call).
 
 export const ADMIN_PASSWORD = 'Sekrit-Admin-Pw-42';
 
@@ -63,6 +67,19 @@ export function spawnCli(
 export async function cli(lab: SimLab, args: readonly string[], env: Record<string, string> = {}) {
   const result = await spawnCli(lab, args, env);
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** `cli` in this process: the same command line and error boundary, juju played in-process. */
+export async function cliInProcess(
+  lab: SimLab,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const { ctx, stdout, stderr } = captureContext(lab.cwd, { ...process.env, ...lab.env, ...env });
+  const exitCode = await runCommandLine(args, { ...ctx, runner: simulatorRunner });
+  // The captured streams deliver their last chunk on the next turn of the event loop.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { exitCode, stdout: stdout(), stderr: stderr() };
 }
 
 export async function setFaults(lab: SimLab, faults: unknown): Promise<void> {
