@@ -1,9 +1,17 @@
 import test from 'ava';
 import { access, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, cli, ledger, newSimLab, simFootprint } from '../pipeline/sim-lab.js';
+import {
+  ADMIN_PASSWORD,
+  cli as spawnedCli,
+  cliInProcess as cli,
+  ledger,
+  newSimLab,
+  simFootprint,
+} from '../pipeline/sim-lab.js';
 
-// deploy, teardown, plan and dry-run through the built CLI on the simulator.
+// deploy, teardown, plan and dry-run through the CLI's command line on the simulator, in this process
+// (the lock case spawns the built CLI: the lock must name another process).
 
 const CLEAN = { controllers: [], profiles: ['default'], containers: [] };
 
@@ -87,7 +95,8 @@ test('a second deploy of the same lab refuses, naming the holder pid', async (t)
     join(lab.labDir, 'lock'),
     JSON.stringify({ pid: process.pid, command: 'deploy', since: new Date().toISOString() }),
   );
-  const result = await cli(lab, ['deploy', '--simulate']);
+  // The lock names this test's pid, so the deploy that finds it must be another process.
+  const result = await spawnedCli(lab, ['deploy', '--simulate']);
   t.is(result.exitCode, 2);
   t.regex(
     result.stderr,

@@ -2,7 +2,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { writeLabYaml } from '../../src/lab/labfile.js';
-import { ADMIN_PASSWORD, cli, ledger, newSimLab, simFootprint } from '../pipeline/sim-lab.js';
+import { ADMIN_PASSWORD, cliInProcess as cli, ledger, newSimLab, simFootprint } from '../pipeline/sim-lab.js';
 
 // The 2016 tutorial's layout (target.kind nested-container) through the CLI on the simulator: the outer
 // container is an object of the simulated LXD, recorded in the ledger, kept by redeploy (it holds the

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { readSimState } from '../../src/sim/state.js';
-import { cli, newSimLab } from '../pipeline/sim-lab.js';
+import { cliInProcess as cli, newSimLab } from '../pipeline/sim-lab.js';
 
 // redeploy keeps the controller; scale adds and removes nova-compute units and waits.
 

@@ -2,9 +2,9 @@ import test from 'ava';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSimState } from '../../src/sim/state.js';
-import { cli, newSimLab, simFootprint, type SimLab } from '../pipeline/sim-lab.js';
+import { cliInProcess as cli, newSimLab, simFootprint, type SimLab } from '../pipeline/sim-lab.js';
 
-// A lab on a MAAS cloud through the built CLI and the simulator: plan shows the machines, deploy puts
+// A lab on a MAAS cloud through the CLI's command line and the simulator: plan shows the machines, deploy puts
 // each nova-compute unit on its own constrained machine, scale adds machines like them and removes the
 // newest units, teardown leaves nothing behind. (Run `npm run build` first.)
 
