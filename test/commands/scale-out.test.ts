@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { readSimState } from '../../src/sim/state.js';
 import { cliInProcess as cli, newSimLab, simFootprint, type SimLab } from '../pipeline/sim-lab.js';
 
-// A lab on a MAAS cloud through the CLI's command line and the simulator: plan shows the machines, deploy puts
-// each nova-compute unit on its own constrained machine, scale adds machines like them and removes the
-// newest units, teardown leaves nothing behind. (Run `npm run build` first.)
+// A lab on a MAAS cloud through the CLI's command line (in this process) and the simulator: plan
+// shows the machines, deploy puts each nova-compute unit on its own constrained machine, scale adds
+// machines like them and removes the newest units, teardown leaves nothing behind.
 
 const LAB = `name: maas-lab
 profile: modern
