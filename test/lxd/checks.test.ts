@@ -4,14 +4,13 @@ import { readFileSync } from 'node:fs';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import type { LabSpec } from '../../src/lab/schema.js';
 import {
-  bridgeCidr,
   checksPassed,
   evaluateChecks,
-  noProxyCovers,
   requiredKernelModules,
   type CheckResult,
   type HostFacts,
 } from '../../src/lxd/checks.js';
+import { bridgeCidr, noProxyCovers } from '../../src/lxd/network-checks.js';
 import { dpkgInstalledVersion } from '../../src/lxd/probes.js';
 import type { LxdNetwork, LxdStoragePool } from '../../src/lxd/types.js';
 
