@@ -4,10 +4,10 @@ import type { Ledger } from '../state/ledger.js';
 
 // What the lifecycle needs from each area (Juju, LXD, OpenStack, smoke), as small interfaces. The
 // deploy and teardown steps are written against these; wiring.ts adapts the real modules to them, and
-// tests substitute recorded behaviour to drive every failure path.
+// tests substitute recorded behaviour to drive every failure path. The LXD one lives beside its three
+// implementations (host, nested, simulated) in src/lxd/lab-port.ts, since the simulator implements it.
 
-export type { JujuCheck, WaitProgress } from '../juju/verdicts.js';
-export type { LxdPort, PreflightCheck } from '../lxd/lab-port.js';
+export type { WaitProgress } from '../juju/verdicts.js';
 
 export type ControllerHealth = 'healthy' | 'unreachable' | 'absent';
 

@@ -21,7 +21,7 @@ function expectedContainers(state: SimState, kept: readonly string[]): Set<strin
 }
 
 /** LXD objects in the simulator that no model or controller there accounts for (nor `kept`). */
-export async function simulatorOrphans(
+async function simulatorOrphans(
   simDir: string,
   model: string,
   kept: readonly string[] = [],
