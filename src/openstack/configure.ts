@@ -180,7 +180,7 @@ class Configurator {
           diskFormat: plan.diskFormat,
           containerFormat: plan.containerFormat,
         });
-        await this.client.uploadImageData(image.id, createReadStream(path));
+        await this.client.uploadImageData(image.id, () => createReadStream(path));
         const after = await this.client.getImage(image.id);
         if (after?.status !== 'active') {
           throw new JobError(
