@@ -26,6 +26,8 @@ export interface OpenStackClient extends ComputeApi, ImageApi, NetworkApi {
   readonly credentials: OpenStackCredentials;
   readonly region: string | undefined;
   readonly endpointInterface: EndpointInterface;
+  /** The CA file whose certificates it trusts (and nothing else), when the cloud has one. */
+  readonly caFile: string | undefined;
   /** The password and the token, so callers can redact them from anything they print. */
   readonly secrets: string[];
   authenticate(): Promise<TokenInfo>;
@@ -38,9 +40,14 @@ export interface OpenStackClient extends ComputeApi, ImageApi, NetworkApi {
   withSignal(signal: AbortSignal | undefined): OpenStackClient;
 }
 
-function clientOver(session: OpenStackSession, signal: AbortSignal | undefined): OpenStackClient {
+function clientOver(
+  session: OpenStackSession,
+  caFile: string | undefined,
+  signal: AbortSignal | undefined,
+): OpenStackClient {
   return {
     credentials: session.credentials,
+    caFile,
     region: session.region,
     endpointInterface: session.endpointInterface,
     get secrets() {
@@ -49,7 +56,7 @@ function clientOver(session: OpenStackSession, signal: AbortSignal | undefined):
     authenticate: () => session.authenticate(signal),
     endpoint: (type) => session.endpoint(type, signal),
     computeMicroversion: () => session.computeMicroversion(signal),
-    withSignal: (next) => clientOver(session, next),
+    withSignal: (next) => clientOver(session, caFile, next),
     ...computeApi(session.caller('compute', signal), () => session.computeMicroversion(signal)),
     ...imageApi(session.caller('image', signal), session.uploadTimeoutMs),
     ...networkApi(session.caller('network', signal)),
@@ -76,5 +83,5 @@ export async function createOpenStackClient(
     }
     transport = caTransport(ca);
   }
-  return clientOver(new OpenStackSession(credentials, transport, sessionOptions), signal);
+  return clientOver(new OpenStackSession(credentials, transport, sessionOptions), caFile, signal);
 }
