@@ -344,7 +344,7 @@ export async function configureCloud(
 }
 
 /** clouds.yaml (cloud named after the lab) and novarc, for the `openstack` CLI; both hold the password, so 0600. */
-async function writeClientFiles(
+export async function writeClientFiles(
   client: OpenStackClient,
   cloudName: string,
   outDir: string,
