@@ -17,6 +17,7 @@ import { configuredLabCredentials, labCaPath } from '../../src/openstack/lab-cre
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { cloudPort } from '../../src/pipeline/cloud-adapter.js';
 import { Ledger } from '../../src/state/ledger.js';
+import { issueToken } from './fake-cloud.js';
 
 // A Keystone stand-in over TLS with a certificate from a private CA, as the charms' Vault issues them.
 
@@ -70,20 +71,7 @@ async function privateCaKeystone() {
   await writeFile(join(dir, 'ca.pem'), ca);
   const server = createServer({ key, cert }, (req, res) => {
     req.resume();
-    req.on('end', () => {
-      res.writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': 'tls-token' });
-      res.end(
-        JSON.stringify({
-          token: {
-            expires_at: new Date(Date.now() + 3600_000).toISOString(),
-            user: { id: 'u' },
-            project: { id: 'p' },
-            roles: [],
-            catalog: [],
-          },
-        }),
-      );
-    });
+    req.on('end', () => issueToken(res, 'tls-token', []));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v3`;
