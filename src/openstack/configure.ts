@@ -77,12 +77,18 @@ type Spec = Pick<LabSpec, 'name' | 'profile' | 'series' | 'network'>;
 async function hashFile(
   path: string,
   algorithm: ChecksumAlgorithm,
+  signal?: AbortSignal,
 ): Promise<{ expected: string; sha512: string }> {
   const wanted = createHash(algorithm);
   const sha512 = createHash('sha512');
-  for await (const chunk of createReadStream(path)) {
-    wanted.update(chunk as Buffer);
-    sha512.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(path, signal ? { signal } : {})) {
+      wanted.update(chunk as Buffer);
+      sha512.update(chunk as Buffer);
+    }
+  } catch (error) {
+    if (signal?.aborted) throw new InterruptedError(`Interrupted: checking the image ${path} was stopped.`);
+    throw error;
   }
   return { expected: wanted.digest('hex'), sha512: sha512.digest('hex') };
 }
@@ -179,7 +185,7 @@ class Configurator {
       } catch {
         throw new InputError(`The image file ${path} does not exist; check the path.`);
       }
-      const hashes = await hashFile(path, checksum.algorithm);
+      const hashes = await hashFile(path, checksum.algorithm, signal);
       if (hashes.expected !== checksum.hex) {
         throw new InputError(
           `The image ${path} has ${checksum.algorithm} ${hashes.expected}, not the expected ${checksum.hex}; the download is corrupt or the checksum is for another file.`,
