@@ -159,7 +159,6 @@ export class OpenStackSession {
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<HttpResponse> {
-    if (signal?.aborted) throw interrupted(service, method, url);
     const cancel = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -169,6 +168,7 @@ export class OpenStackSession {
     const onAbort = () => cancel.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (signal?.aborted) throw interrupted(service, method, url);
       return await this.transport({
         method,
         url,
