@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'yaml';
 import type { Ledger, ResourceKind } from '../state/ledger.js';
 import type { LabSpec } from '../lab/schema.js';
-import { InputError, JobError, errorMessage } from '../util/errors.js';
+import { InputError, InterruptedError, JobError, errorMessage } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import type { OpenStackClient } from './client.js';
 import {
@@ -55,6 +55,8 @@ export interface ConfigureOptions {
   /** The tenant network's type when the cloud has no default (e.g. `vlan`); omitted by default. */
   tenantNetworkType?: string;
   timeoutMs?: number;
+  /** The command's abort signal: Ctrl-C stops the download and every call, the upload included. */
+  signal?: AbortSignal;
 }
 
 export interface ConfiguredItem {
@@ -75,21 +77,29 @@ type Spec = Pick<LabSpec, 'name' | 'profile' | 'series' | 'network'>;
 async function hashFile(
   path: string,
   algorithm: ChecksumAlgorithm,
+  signal?: AbortSignal,
 ): Promise<{ expected: string; sha512: string }> {
   const wanted = createHash(algorithm);
   const sha512 = createHash('sha512');
-  for await (const chunk of createReadStream(path)) {
-    wanted.update(chunk as Buffer);
-    sha512.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(path, signal ? { signal } : {})) {
+      wanted.update(chunk as Buffer);
+      sha512.update(chunk as Buffer);
+    }
+  } catch (error) {
+    if (signal?.aborted) throw new InterruptedError(`Interrupted: checking the image ${path} was stopped.`);
+    throw error;
   }
   return { expected: wanted.digest('hex'), sha512: sha512.digest('hex') };
 }
 
-async function download(url: string, target: string, timeoutMs: number): Promise<void> {
+async function download(url: string, target: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   let response: Response;
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, { signal: signal ? AbortSignal.any([deadline, signal]) : deadline });
   } catch (error) {
+    if (signal?.aborted) throw new InterruptedError('Interrupted: the image download was stopped.');
     throw new JobError(
       `Downloading the image from ${url} failed (${errorMessage(error)}); check the URL, or pass a local file.`,
     );
@@ -102,6 +112,7 @@ async function download(url: string, target: string, timeoutMs: number): Promise
   await pipeline(
     Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
     createWriteStream(target, { mode: 0o600 }),
+    ...(signal ? [{ signal }] : []),
   );
 }
 
@@ -135,7 +146,13 @@ class Configurator {
     return created.id;
   }
 
-  async image(spec: Spec, source: ImageSource, outDir: string, timeoutMs: number): Promise<string> {
+  async image(
+    spec: Spec,
+    source: ImageSource,
+    outDir: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const plan = imagePlan(spec, source.name);
     const checksum = parseChecksum(source.checksum);
     if (!checksum)
@@ -159,7 +176,7 @@ class Configurator {
     if (!path) {
       if (!source.url) throw new InputError('image: give a local file (path) or a URL to import.');
       downloaded = join(outDir, 'downloads', `${plan.name}.img`);
-      await download(source.url, downloaded, timeoutMs);
+      await download(source.url, downloaded, timeoutMs, signal);
       path = downloaded;
     }
     try {
@@ -168,7 +185,7 @@ class Configurator {
       } catch {
         throw new InputError(`The image file ${path} does not exist; check the path.`);
       }
-      const hashes = await hashFile(path, checksum.algorithm);
+      const hashes = await hashFile(path, checksum.algorithm, signal);
       if (hashes.expected !== checksum.hex) {
         throw new InputError(
           `The image ${path} has ${checksum.algorithm} ${hashes.expected}, not the expected ${checksum.hex}; the download is corrupt or the checksum is for another file.`,
@@ -180,7 +197,7 @@ class Configurator {
           diskFormat: plan.diskFormat,
           containerFormat: plan.containerFormat,
         });
-        await this.client.uploadImageData(image.id, createReadStream(path));
+        await this.client.uploadImageData(image.id, () => createReadStream(path));
         const after = await this.client.getImage(image.id);
         if (after?.status !== 'active') {
           throw new JobError(
@@ -202,16 +219,17 @@ class Configurator {
 
 /** The OpenStack resources a fresh lab needs, created if missing, reused if present; writes clouds.yaml and novarc (0600). */
 export async function configureCloud(
-  client: OpenStackClient,
+  cloud: OpenStackClient,
   spec: Spec,
   options: ConfigureOptions,
 ): Promise<ConfigureReport> {
   const started = Date.now();
+  const client = options.signal ? cloud.withSignal(options.signal) : cloud;
   const c = new Configurator(client, options.ledger);
   const token = await client.authenticate();
   const net = spec.network;
 
-  await c.image(spec, options.image, options.outDir, options.timeoutMs ?? 30 * 60_000);
+  await c.image(spec, options.image, options.outDir, options.timeoutMs ?? 30 * 60_000, options.signal);
 
   const host = options.host ?? largestHost(await client.listHypervisors());
   if (!host)
@@ -332,7 +350,7 @@ export async function configureCloud(
 }
 
 /** clouds.yaml (cloud named after the lab) and novarc, for the `openstack` CLI; both hold the password, so 0600. */
-async function writeClientFiles(
+export async function writeClientFiles(
   client: OpenStackClient,
   cloudName: string,
   outDir: string,
@@ -351,7 +369,7 @@ async function writeClientFiles(
     identity_api_version: 3,
     interface: client.endpointInterface,
     ...(client.region ? { region_name: client.region } : {}),
-    ...(cr.caFile ? { cacert: cr.caFile } : {}),
+    ...(client.caFile ? { cacert: resolve(client.caFile) } : {}),
   };
   const cloudsPath = join(outDir, 'clouds.yaml');
   await writeFileAtomic(cloudsPath, stringify({ clouds: { [cloudName]: cloud } }), 0o600);
@@ -365,7 +383,7 @@ async function writeClientFiles(
     ['OS_PROJECT_DOMAIN_NAME', cr.projectDomainName],
     ['OS_INTERFACE', client.endpointInterface],
     ...(client.region ? [['OS_REGION_NAME', client.region]] : []),
-    ...(cr.caFile ? [['OS_CACERT', cr.caFile]] : []),
+    ...(client.caFile ? [['OS_CACERT', resolve(client.caFile)]] : []),
   ].map(([key, value]) => `export ${key}=${shellQuote(value!)}`);
   const novarcPath = join(outDir, 'novarc');
   await writeFileAtomic(
@@ -392,9 +410,11 @@ const REMOVAL_ORDER: ResourceKind[] = [
 
 /** Remove what configureCloud recorded, routers before subnets before networks; each removal is released in the ledger. */
 export async function removeCloudResources(
-  client: OpenStackClient,
+  cloud: OpenStackClient,
   ledger: Ledger,
+  signal?: AbortSignal,
 ): Promise<{ removed: string[] }> {
+  const client = signal ? cloud.withSignal(signal) : cloud;
   const removed: string[] = [];
   for (const kind of REMOVAL_ORDER) {
     for (const record of ledger.liveResources(kind).reverse()) {

@@ -125,7 +125,8 @@ export function credentialsFromCloudsDocument(
   };
 }
 
-/** Credentials of cloud `name` from the first clouds.yaml found where the `openstack` CLI looks. */
+/** Credentials of cloud `name` from the first clouds.yaml found where the `openstack` CLI looks; its
+ * `cacert`, else OS_CACERT, is the CA the client trusts. */
 export async function credentialsFromCloudsYaml(
   name: string,
   env: NodeJS.ProcessEnv,
@@ -133,7 +134,10 @@ export async function credentialsFromCloudsYaml(
 ): Promise<OpenStackCredentials> {
   const candidates = cloudsYamlCandidates(env, cwd);
   for (const path of candidates) {
-    if (await pathExists(path)) return credentialsFromCloudsFile(name, path);
+    if (!(await pathExists(path))) continue;
+    const credentials = await credentialsFromCloudsFile(name, path);
+    // OS_CACERT serves a cloud whose entry names no cacert of its own
+    return credentials.caFile || !env.OS_CACERT ? credentials : { ...credentials, caFile: env.OS_CACERT };
   }
   throw new InputError(
     `No clouds.yaml found (looked in ${candidates.join(', ')}); create one or set OS_CLIENT_CONFIG_FILE.`,

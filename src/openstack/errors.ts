@@ -16,6 +16,9 @@ export class OpenStackApiError extends JobError {
 /** Keystone refused the credentials (401 on POST /auth/tokens). */
 export class OpenStackAuthError extends OpenStackApiError {}
 
+/** No answer: the connection was refused, reset, or its TLS handshake failed (an untrusted certificate). */
+export class OpenStackConnectionError extends OpenStackApiError {}
+
 function stripHtml(text: string): string {
   return text
     .replace(/<head>[\s\S]*?<\/head>/gi, ' ')
@@ -82,4 +85,26 @@ export function describeApiError(
     : (STATUS_HINTS[status] ?? (status >= 500 ? 'the service failed; read its log' : 'check the request'));
   const what = `${service} ${method} ${path} failed with HTTP ${status}`;
   return said ? `${what}: ${said.replace(/\.$/, '')}; ${hint}.` : `${what}; ${hint}.`;
+}
+
+/** A service answered a success status with a body that is not JSON: something other than the API
+ * answered (a proxy, a login page, a web server in front), or the body was cut short. */
+export class OpenStackBodyError extends OpenStackApiError {}
+
+/** The first bytes of a body, on one line and short, for a message. */
+function firstBytes(body: string): string {
+  const head = body.slice(0, 60).replace(/\s+/g, ' ').trim();
+  return JSON.stringify(body.length > 60 ? `${head}...` : head);
+}
+
+/** One sentence for a success answer whose body could not be read as JSON. */
+export function describeNonJsonBody(
+  service: string,
+  method: string,
+  path: string,
+  status: number,
+  contentType: string | undefined,
+  body: string,
+): string {
+  return `${service} ${method} ${path} answered HTTP ${status} with a body that is not JSON (content type ${contentType || 'not given'}, ${body.length} bytes, starting ${firstBytes(body)}); check that the URL is the service's API and not a proxy or web page in front of it.`;
 }

@@ -1,4 +1,4 @@
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 
@@ -42,8 +42,10 @@ export const fetchTransport: HttpTransport = async (req) => {
   return { status: response.status, headers, body: await response.text() };
 };
 
-/** A transport that trusts `ca` (PEM text) in addition to nothing else, for TLS endpoints with a private CA. */
+/** A transport that trusts `ca` (PEM text) and nothing else for TLS endpoints, as OS_CACERT does for the
+ * `openstack` CLI; one agent holds the CA, so its TLS context is built once. */
 export function caTransport(ca: string): HttpTransport {
+  const agent = new HttpsAgent({ ca });
   return (req) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const url = new URL(req.url);
@@ -54,7 +56,7 @@ export function caTransport(ca: string): HttpTransport {
           method: req.method,
           headers: { ...req.headers, Connection: 'close' },
           signal: req.signal,
-          ...(url.protocol === 'https:' ? { ca } : {}),
+          ...(url.protocol === 'https:' ? { agent } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OpenStackClient } from '../openstack/client.js';
+import pMemoize from 'p-memoize';
 import type { ImageSource } from '../openstack/configure.js';
 import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
@@ -34,20 +34,23 @@ export function cloudPort(input: {
 }): CloudPort {
   const { spec, env } = input;
   const hasEndpoint = Boolean(env.OS_AUTH_URL) || !input.simulated;
-  let client: Promise<OpenStackClient> | undefined;
   const credentials = async () => {
     if (env.OS_AUTH_URL) return (await import('../openstack/credentials.js')).credentialsFromEnv(env);
     const keystoneUrl = await input.keystoneUrl();
     if (!keystoneUrl)
       throw new JobError('keystone has no address in `juju status` yet; wait for it, then deploy again.');
-    const { labAdminCredentials } = await import('../openstack/lab-credentials.js');
-    return labAdminCredentials({ keystoneUrl, password: input.adminPassword });
+    const { labAdminCredentials, labCaFile } = await import('../openstack/lab-credentials.js');
+    const caFile = await labCaFile(input.labDirectory);
+    return labAdminCredentials({ keystoneUrl, password: input.adminPassword, ...(caFile ? { caFile } : {}) });
   };
   // The OpenStack and smoke modules load when first needed, not for `lxdstack plan`.
-  const connect = () =>
-    (client ??= Promise.all([import('../openstack/client.js'), credentials()]).then(
-      ([{ createOpenStackClient }, c]) => createOpenStackClient(c),
-    ));
+  const connect = pMemoize(async () => {
+    const [{ createOpenStackClient }, c] = await Promise.all([
+      import('../openstack/client.js'),
+      credentials(),
+    ]);
+    return createOpenStackClient(c);
+  });
   const noEndpoint = `${input.simulated ? 'SIMULATION: ' : ''}no OpenStack endpoint is configured (source a novarc, or set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME)`;
 
   return {
@@ -71,6 +74,7 @@ export function cloudPort(input: {
         image,
         sshPublicKey,
         outDir: input.labDirectory,
+        signal: input.signal,
       });
       return report.items.map((item) => `${item.kind} ${item.name} ${item.action}`);
     },
@@ -81,7 +85,7 @@ export function cloudPort(input: {
         );
       }
       const { removeCloudResources } = await import('../openstack/configure.js');
-      return (await removeCloudResources(await connect(), ledger)).removed;
+      return (await removeCloudResources(await connect(), ledger, input.signal)).removed;
     },
     verify: async ({ jujuChecks }): Promise<SmokeOutcome> => {
       const facts = PROFILES[spec.profile];

@@ -1,3 +1,4 @@
+import pMemoize from 'p-memoize';
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
 import { JujuError } from '../juju/errors.js';
@@ -42,8 +43,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       ...(options.runner ? { runner: await options.runner() } : {}),
       ...extra,
     });
-  let shared: Promise<JujuClient> | undefined;
-  const client = () => (shared ??= newClient());
+  const client = pMemoize(() => newClient());
   const status = async (controller: string, model: string) => {
     options.onStatusCall?.();
     return (await client()).status(qualified(controller, model));

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pMemoize from 'p-memoize';
 import { conjureArgv } from '../conjure/engine.js';
 import { PROFILES } from '../lab/profiles/index.js';
 import type { LxdClient } from '../lxd/client.js';
@@ -56,11 +57,12 @@ export function createLabPorts(input: WiringInput): LabPorts {
   const { session } = input;
   const { spec } = session;
   const env = labEnv(session, input.env);
-  let lxd: Promise<LxdClient> | undefined;
-  const lxdClient = () =>
-    (lxd ??= import('../lxd/client.js').then(({ createLxdClient }) =>
-      createLxdClient({ env: input.env, ...(input.signal ? { signal: input.signal } : {}) }),
-    ));
+  const lxdClient = pMemoize(async (): Promise<LxdClient> =>
+    (await import('../lxd/client.js')).createLxdClient({
+      env: input.env,
+      ...(input.signal ? { signal: input.signal } : {}),
+    }),
+  );
   const flavour = PROFILES[spec.profile].juju;
   // The 2016 tutorial's layout: juju and conjure-up run inside the outer container, with its environment.
   const nested = spec.target.kind === 'nested-container' && !session.simulated;

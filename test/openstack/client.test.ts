@@ -1,34 +1,8 @@
 import test from 'ava';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { createOpenStackClient } from '../../src/openstack/client.js';
 import { OpenStackApiError, OpenStackAuthError } from '../../src/openstack/errors.js';
-
-// A small stand-in for Keystone and Nova on loopback, to see exactly what the client sends.
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-async function fakeCloud(handler: (req: Seen, res: ServerResponse, base: string) => void) {
-  const seen: Seen[] = [];
-  let base = '';
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
-      seen.push(entry);
-      handler(entry, res, base);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { credentials, fakeCloud, issueToken, type Seen } from './fake-cloud.js';
 
 function catalog(base: string) {
   return [
@@ -60,18 +34,7 @@ function keystoneAndNova(options: { maxMicroversion: string; flaky?: number }) {
           .end('{"error":{"code":401,"message":"The request you have made requires authentication."}}');
         return;
       }
-      res.writeHead(201, { 'Content-Type': 'application/json', 'X-Subject-Token': 'tok-123456' });
-      res.end(
-        JSON.stringify({
-          token: {
-            expires_at: new Date(Date.now() + 3600_000).toISOString(),
-            user: { id: 'u1' },
-            project: { id: 'p1' },
-            roles: [{ name: 'admin' }],
-            catalog: catalog(base),
-          },
-        }),
-      );
+      issueToken(res, 'tok-123456', catalog(base));
       return;
     }
     if (req.url?.endsWith('/v2.1/')) {
@@ -101,15 +64,6 @@ function keystoneAndNova(options: { maxMicroversion: string; flaky?: number }) {
     res.writeHead(404).end('{"itemNotFound":{"message":"nothing here"}}');
   };
 }
-
-const credentials = (base: string, password = 'right-password') => ({
-  authUrl: `${base}/v3`,
-  username: 'admin',
-  password,
-  projectName: 'admin',
-  userDomainName: 'admin_domain',
-  projectDomainName: 'admin_domain',
-});
 
 test('password auth is project-scoped, every request says Connection: close, and the catalog picks region and interface', async (t) => {
   const cloud = await fakeCloud(keystoneAndNova({ maxMicroversion: '2.93' }));
