@@ -123,7 +123,16 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .argument('<file>', 'bundle YAML')
     .option('--overlay <file>', 'overlay bundle (repeatable)', collect, [])
     .addOption(new Option('--juju <version>', 'Juju flavour').choices(['2.9', '3']).default('3'))
-    .option('--json', 'print {"valid": boolean, "errors": [string]}')
+    .option(
+      '--charms <dir>',
+      'charm metadata from DIR/<charm>/metadata.yaml instead of the catalogue (strict)',
+    )
+    .addOption(
+      new Option('--profile <name>', 'catalogue tracks for cs: charms, as the profile names them').choices(
+        PROFILE_NAMES,
+      ),
+    )
+    .option('--json', 'print {"valid", "errors", "warnings", "unchecked"} on stdout, whatever happens')
     .action((file, opts) =>
       run(async (ctx) => (await import('./commands/bundle.js')).runBundleValidate({ ...opts, file }, ctx)),
     );

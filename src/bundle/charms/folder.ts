@@ -80,3 +80,35 @@ export async function charmPathKind(path: string): Promise<'folder' | 'other' | 
     throw new InputError(`${path} cannot be read: ${errorMessage(error)}`);
   }
 }
+
+/**
+ * `--charms DIR`: DIR/<name>/ for each charm name the bundle uses. A name DIR has no folder for is left
+ * out (validation then says Juju's "refers to non-existent charm"); a folder that is not a readable
+ * charm is an InputError.
+ */
+export async function readCharmsDir(dir: string, names: readonly string[]): Promise<Map<string, CharmMeta>> {
+  if ((await charmPathKind(dir)) !== 'folder') {
+    throw new InputError(
+      `--charms ${dir} is not a folder; give the folder that holds <charm>/metadata.yaml.`,
+    );
+  }
+  const charms = new Map<string, CharmMeta>();
+  for (const name of names) {
+    const folder = join(dir, name);
+    const kind = await charmPathKind(folder);
+    if (kind === 'other')
+      throw new InputError(`${folder} is a file; a charm in --charms is a folder with metadata.yaml.`);
+    if (kind === 'folder') charms.set(name, await readCharmFolder(folder));
+  }
+  return charms;
+}
+
+/** Local charms by path: folders are read; anything else (a .charm archive) is null; missing paths are left out. */
+export async function readLocalCharms(paths: readonly string[]): Promise<Map<string, CharmMeta | null>> {
+  const charms = new Map<string, CharmMeta | null>();
+  for (const path of paths) {
+    const kind = await charmPathKind(path);
+    if (kind !== 'missing') charms.set(path, kind === 'folder' ? await readCharmFolder(path) : null);
+  }
+  return charms;
+}
