@@ -47,7 +47,16 @@ test('bundle validate --json prints exactly {valid, errors, warnings, unchecked}
   });
   t.deepEqual(Object.keys(JSON.parse(result.stdout) as object), ['valid', 'errors', 'warnings', 'unchecked']);
   t.is(result.exitCode, 1);
-  const good = await runCli(['bundle', 'validate', SPELL_2016, '--juju', '2.9', '--json']);
+  const good = await runCli([
+    'bundle',
+    'validate',
+    SPELL_2016,
+    '--juju',
+    '2.9',
+    '--profile',
+    'tutorial-2016',
+    '--json',
+  ]);
   t.is(good.stdout, '{"valid":true,"errors":[],"warnings":[],"unchecked":[]}');
 });
 
