@@ -143,6 +143,25 @@ const cases: Case[] = [
     ],
   },
   {
+    rule: 'revisions of Charmhub charms in 2.9 (ch: spelled out, a bare name is cs: there)',
+    yaml: 'applications:\n  a:\n    charm: ch:wordpress-9\n  b:\n    charm: ch:mysql\n    revision: 3\n  c:\n    charm: ch:mysql\n    channel: stable\n    revision: -1\n  d:\n    charm: cs:mysql\n    revision: 3\n',
+    juju: ['2.9'],
+    errors: [
+      'cannot specify revision in "ch:wordpress-9", please use revision',
+      'application "b" with a revision requires a channel for future upgrades, please use channel',
+      'the revision for application "c" must be zero or greater',
+    ],
+  },
+  {
+    // verifySaas sees the name among the applications even without a body; verifyApplications skips it
+    rule: 'SAAS named like an application without a body: the SAAS side only',
+    yaml: 'applications:\n  a: {charm: ch:mysql}\n  b:\nsaas:\n  b: {url: admin/m.b}\n',
+    errors: [
+      'application "b" already exists with SAAS "b" name',
+      'bundle application for key "b" is undefined',
+    ],
+  },
+  {
     rule: 'two revisions of a cs: charm (2.9 only)',
     yaml: 'applications:\n  a:\n    charm: cs:mysql-5\n    revision: 6\n',
     juju: ['2.9'],
