@@ -200,41 +200,17 @@ test('bundle validate --charms DIR: strict, in Juju words; a broken charm folder
     bundle,
     'applications:\n  wp: {charm: ch:wordpress, num_units: 1}\n  db: {charm: cs:precise/mysql-28, num_units: 1}\nrelations:\n- [wp:db, db:server]\n',
   );
-  const result = await runCli([
-    'bundle',
-    'validate',
-    bundle,
-    '--juju',
-    '2.9',
-    '--charms',
-    join(dir, 'charms'),
-  ]);
+  const args = ['bundle', 'validate', bundle, '--juju', '2.9', '--charms', join(dir, 'charms')];
+  const result = await runCli(args);
   t.is(result.stdout, 'application "db" refers to non-existent charm "cs:precise/mysql-28"');
   t.is(result.exitCode, 1);
   await mkdir(join(dir, 'charms', 'mysql'));
   await writeFile(join(dir, 'charms', 'mysql', 'metadata.yaml'), '- not\n- a map\n');
-  const broken = await runCli([
-    'bundle',
-    'validate',
-    bundle,
-    '--juju',
-    '2.9',
-    '--charms',
-    join(dir, 'charms'),
-  ]);
+  const broken = await runCli(args);
   t.is(broken.exitCode, 2);
   t.is(broken.stdout, '');
   t.regex(broken.stderr, /^error: .*charms\/mysql\/metadata\.yaml is a list, not a map; .*$/);
-  const json = await runCli([
-    'bundle',
-    'validate',
-    bundle,
-    '--juju',
-    '2.9',
-    '--charms',
-    join(dir, 'charms'),
-    '--json',
-  ]);
+  const json = await runCli([...args, '--json']);
   t.is(json.exitCode, 2);
   const verdict = JSON.parse(json.stdout) as { valid: boolean; errors: string[] };
   t.false(verdict.valid);
