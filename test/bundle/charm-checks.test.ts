@@ -1,5 +1,8 @@
 import test from 'ava';
 import type { CharmEndpoint, CharmMeta } from '../../src/bundle/charms/metadata.js';
+import { charmFor } from '../../src/bundle/charms/catalogue.js';
+import { resolveApplicationCharm } from '../../src/bundle/charms/resolve.js';
+import type { PlainMap } from '../../src/bundle/merge.js';
 import { parseBundleText } from '../../src/bundle/parse.js';
 import { validateBundle, type CharmSource } from '../../src/bundle/validate.js';
 import type { JujuFlavour } from '../../src/juju/syntax.js';
@@ -276,4 +279,39 @@ test("the charmers' reference bundle (noble, squid, 8.0) is valid with every cha
   t.deepEqual(verdict(broken, '3', {}).errors, [
     'mismatched interface between "ceph-mon:client" and "ceph-osd:mon" ("ceph-client" vs "ceph-osd")',
   ]);
+});
+
+test('local charms are checked with the metadata read from their folder, by cleaned path', (t) => {
+  const mine = charm('mine', { db: requires('mysql') }, { options: { port: { type: 'int' } } });
+  const yaml =
+    'applications:\n  a: {charm: ./charms/./mine, num_units: 1, options: {port: high}}\n  mysql: {charm: mysql, channel: 8.0/stable, num_units: 1}\n  b: {charm: ./mine.charm, num_units: 1}\nrelations:\n- [a:db, mysql:nothing]\n';
+  const [base] = parseBundleText(yaml, 'bundle.yaml');
+  const local = new Map<string, CharmMeta | null>([
+    ['/lab/charms/mine', mine],
+    ['/lab/mine.charm', null],
+  ]);
+  const result = validateBundle({ base }, { juju: '3', bundleDir: '/lab', charms: { local } });
+  t.deepEqual(result, {
+    valid: false,
+    errors: ['cannot validate application "a": option "port" expected int, got "high"'],
+    warnings: [],
+    // mysql is no catalogued charm; an archive cannot be read here
+    unchecked: ['./mine.charm', 'mysql'],
+  });
+});
+
+test('on noble the catalogue reads the -noble builds where they differ', (t) => {
+  const doc = parseBundleText(readReference('charm-guide-bundle-noble-2024.1.yaml'), 'r')[0]!;
+  const apps = doc.applications as Record<string, PlainMap>;
+  for (const [name, charmName, track] of [
+    ['ceph-osd', 'ceph-osd', 'squid-noble'],
+    ['ovn-chassis', 'ovn-chassis', '24.03-noble'],
+    ['vault', 'vault', '1.8-noble'],
+    ['keystone-mysql-router', 'mysql-router', '8.0-noble'],
+    ['keystone', 'keystone', '2024.1'],
+    ['rabbitmq-server', 'rabbitmq-server', '3.12'],
+  ]) {
+    const resolved = resolveApplicationCharm(apps[name!]!, doc, '3', {}, '.');
+    t.true(resolved.kind === 'checked' && resolved.meta === charmFor(charmName!, track!), name);
+  }
 });
