@@ -122,7 +122,9 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .description("check a bundle (and overlays) with Juju's own rules, in Juju's words")
     .argument('<file>', 'bundle YAML')
     .option('--overlay <file>', 'overlay bundle (repeatable)', collect, [])
-    .addOption(new Option('--juju <version>', 'Juju flavour').choices(['2.9', '3']).default('3'))
+    .addOption(
+      new Option('--juju <version>', "Juju flavour (default: the profile's, else 3)").choices(['2.9', '3']),
+    )
     .option(
       '--charms <dir>',
       'charm metadata from DIR/<charm>/metadata.yaml instead of the catalogue (strict)',

@@ -14,7 +14,8 @@ import { writeLine, type CommandContext } from '../util/context.js';
 export interface BundleValidateOptions {
   file: string;
   overlay?: string[];
-  juju: '2.9' | '3';
+  /** Juju flavour; default: the profile's, else 3. */
+  juju?: '2.9' | '3';
   /** Folder of charms (DIR/<name>/metadata.yaml): replaces the catalogue, and every charm must be there. */
   charms?: string;
   /** Catalogue tracks for `cs:` charms, as the profile names them. */
@@ -28,9 +29,11 @@ async function readDocuments(cwd: string, file: string, what: string) {
 }
 
 async function validateFiles(
-  options: BundleValidateOptions,
+  given: BundleValidateOptions,
   cwd: string,
 ): Promise<{ result: ValidationResult; fieldWarnings: string[] }> {
+  const juju = given.juju ?? (given.profile ? PROFILES[given.profile].juju : '3');
+  const options = { ...given, juju };
   const bundle = await readDocuments(cwd, options.file, 'bundle');
   const overlays = [];
   for (const file of options.overlay ?? [])
