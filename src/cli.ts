@@ -129,8 +129,19 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .description("check a bundle (and overlays) with Juju's own rules, in Juju's words")
     .argument('<file>', 'bundle YAML')
     .option('--overlay <file>', 'overlay bundle (repeatable)', collect, [])
-    .addOption(new Option('--juju <version>', 'Juju flavour').choices(['2.9', '3']).default('3'))
-    .option('--json', 'print {"valid": boolean, "errors": [string]}')
+    .addOption(
+      new Option('--juju <version>', "Juju flavour (default: the profile's, else 3)").choices(['2.9', '3']),
+    )
+    .option(
+      '--charms <dir>',
+      'charm metadata from DIR/<charm>/metadata.yaml instead of the catalogue (strict)',
+    )
+    .addOption(
+      new Option('--profile <name>', 'catalogue tracks for cs: charms, as the profile names them').choices(
+        PROFILE_NAMES,
+      ),
+    )
+    .option('--json', 'print {"valid", "errors", "warnings", "unchecked"} on stdout, whatever happens')
     .action((file, opts) =>
       run(async (ctx) => (await import('./commands/bundle.js')).runBundleValidate({ ...opts, file }, ctx)),
     );

@@ -1,71 +1,94 @@
-import { isCollection, isPair, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
-import { InputError } from '../util/errors.js';
-import { MAX_YAML_BYTES, parseYamlDocuments } from '../util/yaml.js';
+// Reading a bundle file's text into its documents (the base and any overlays after `---`). What Juju
+// could never read is refused with exit 2: Juju's words first (`cannot unmarshal bundle contents: ...`,
+// `malformed bundle: bundle is empty not valid`), then lxdstack's hint with file:line:column.
+import { isCollection, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
+import { InputError, errorMessage } from '../util/errors.js';
+import { MAX_YAML_BYTES } from '../util/yaml.js';
+import type { PlainMap } from './merge.js';
 
 /** The same alias budget as src/util/yaml.ts: real bundles use a few dozen (`variables:` anchors). */
 const MAX_ALIASES = 100;
-import type { PlainMap } from './merge.js';
 
-function position(text: string, offset: number): string {
+/** Juju's wrapping of a document it cannot decode, as `juju deploy ./bundle.yaml` prints it. */
+function unreadable(index: number, problem: string, hint: string): InputError {
+  return new InputError(
+    `cannot unmarshal bundle contents: unmarshal document ${index}: ${problem} not valid`,
+    {
+      details: [hint],
+    },
+  );
+}
+
+function position(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return `${line}:${offset - before.lastIndexOf('\n')}`;
+  return { line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
 }
 
 /** The first key that is a list, a map or null: Juju's bundle maps are keyed by strings. */
-function findNonStringKey(docs: readonly Document.Parsed[]): { offset: number; what: string } | undefined {
-  for (const doc of docs) {
-    let found: { offset: number; what: string } | undefined;
-    visit(doc, {
-      Pair(_, pair) {
-        if (!isPair(pair)) return undefined;
-        const key = pair.key;
-        const bad = isCollection(key)
-          ? 'a list or map'
-          : key === null || (isScalar(key) && key.value === null)
-            ? 'empty'
-            : undefined;
-        if (bad) {
-          const range =
-            (key as { range?: [number, number, number] } | null)?.range ??
-            (pair.value as { range?: [number] } | null)?.range;
-          found = { offset: range?.[0] ?? 0, what: bad };
-          return visit.BREAK;
-        }
-        return undefined;
-      },
-    });
-    if (found) return found;
-  }
-  return undefined;
+function findNonStringKey(doc: Document.Parsed): { offset: number; tag: string; what: string } | undefined {
+  let found: { offset: number; tag: string; what: string } | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair)) return undefined;
+      const key = pair.key;
+      const collection = isCollection(key);
+      const empty = key === null || (isScalar(key) && key.value === null);
+      if (!collection && !empty) return undefined;
+      const range =
+        (key as { range?: [number, number, number] } | null)?.range ??
+        (pair.value as { range?: [number] } | null)?.range;
+      const offset = range?.[0] ?? 0;
+      found = collection
+        ? { offset, tag: isSeq(key) ? '!!seq' : '!!map', what: 'a list or map' }
+        : { offset, tag: '!!null', what: 'empty' };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
-/**
- * The documents as plain values, parsed once. Anything wrong (syntax, an alias bomb) is handed to the
- * shared parseYamlDocuments, which throws the project's one wording with source:line:column.
- */
-function toPlainDocuments(text: string, source: string): unknown[] {
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
-  if (!Array.isArray(docs)) return [];
-  if (docs.some((doc) => doc.errors.length > 0)) return parseYamlDocuments(text, source);
+function documentKind(doc: unknown): { tag: string; what: string } {
+  if (Array.isArray(doc)) return { tag: '!!seq', what: 'a list' };
+  return { tag: typeof doc === 'number' ? '!!int' : '!!str', what: `the scalar ${JSON.stringify(doc)}` };
+}
+
+/** One parsed document as a plain value; what Juju could not decode throws its words and our hint. */
+function toPlain(doc: Document.Parsed, index: number, text: string, source: string): unknown {
+  const error = doc.errors[0];
+  if (error) {
+    const { line, col } = error.linePos?.[0] ?? { line: 0, col: 0 };
+    const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw unreadable(
+      index,
+      `yaml: line ${line}: ${message}`,
+      `${source}:${line}:${col}: ${message}; fix the YAML there.`,
+    );
+  }
   // keys first: converting a collection key to JS would only warn and stringify it
-  const badKey = findNonStringKey(docs);
+  const badKey = findNonStringKey(doc);
   if (badKey) {
-    throw new InputError(
-      `${source}:${position(text, badKey.offset)}: a bundle's keys must be strings, this key is ${badKey.what}; quote it or remove it.`,
+    const { line, col } = position(text, badKey.offset);
+    throw unreadable(
+      index,
+      `yaml: unmarshal errors: line ${line}: cannot unmarshal ${badKey.tag} into string`,
+      `${source}:${line}:${col}: a bundle's keys must be strings, this key is ${badKey.what}; quote it or remove it.`,
     );
   }
   try {
-    return docs.map((doc) => doc.toJS({ maxAliasCount: MAX_ALIASES }));
-  } catch {
-    return parseYamlDocuments(text, source);
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (cause) {
+    throw unreadable(
+      index,
+      'yaml: document contains excessive aliasing',
+      `${source}: ${errorMessage(cause)} (too many aliases; is this a YAML alias bomb?)`,
+    );
   }
 }
 
 /**
- * Parse a bundle file: the base document and any overlays after `---`. Refuses, with exit 2 and
- * source:line:column where there is one, what Juju could never read: bad YAML, alias bombs, oversized
- * input, a document that is a list or a scalar, keys that are not strings, an empty file.
+ * Parse a bundle file: the base document and any overlays after `---`. Refuses, with exit 2, what Juju
+ * could never read: bad YAML, alias bombs, oversized input, a document that is a list or a scalar, keys
+ * that are not strings, an empty file.
  */
 export function parseBundleText(text: string, source: string): PlainMap[] {
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -74,22 +97,22 @@ export function parseBundleText(text: string, source: string): PlainMap[] {
       `${source}: the bundle is ${Math.round(bytes / 1024)} KiB, over the ${Math.round(MAX_YAML_BYTES / 1024)} KiB limit; is this really a bundle?`,
     );
   }
-  const documents = toPlainDocuments(text, source);
+  const parsed = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const documents = docs.map((doc, index) => toPlain(doc, index, text, source));
   const nonEmpty = documents.filter((doc, index) => !(doc === null && index > 0));
   if (nonEmpty.length === 0 || nonEmpty[0] === null) {
-    throw new InputError(
-      `${source}: malformed bundle: bundle is empty not valid; give it an applications: map.`,
-    );
+    throw new InputError('malformed bundle: bundle is empty not valid', {
+      details: [`${source}: the file holds no bundle; give it an applications: map.`],
+    });
   }
   nonEmpty.forEach((doc, index) => {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      const kind = Array.isArray(doc)
-        ? 'a list'
-        : doc === null
-          ? 'empty'
-          : `the scalar ${JSON.stringify(doc)}`;
-      throw new InputError(
-        `${source}: document ${index} is ${kind}, not a map; a bundle is a map with applications: (and relations:, machines:).`,
+      const { tag, what } = documentKind(doc);
+      throw unreadable(
+        index,
+        `yaml: unmarshal errors: cannot unmarshal ${tag} into charm.BundleData`,
+        `${source}: document ${index} is ${what}, not a map; a bundle is a map with applications: (and relations:, machines:).`,
       );
     }
   });

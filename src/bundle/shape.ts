@@ -145,8 +145,10 @@ export function bundleApplications(
   return { applications: apps ?? {}, errors: [] };
 }
 
+/** Units of an application: `num_units`, or `scale` (Kubernetes' name for it) when that is not set. */
 export function numUnits(app: PlainMap): number {
-  return typeof app.num_units === 'number' ? app.num_units : 0;
+  const units = typeof app.num_units === 'number' ? app.num_units : 0;
+  return units === 0 && typeof app.scale === 'number' && app.scale > 0 ? app.scale : units;
 }
 
 export function placementList(app: PlainMap): string[] {

@@ -1,8 +1,6 @@
 // Juju's bundle verification (juju-spec.md §2.1-2.2: `ComposeAndVerifyBundle`, `BundleData.Verify`) for
 // Juju 2.9 (charm v8) and 3.x (charm v12), in Juju's own words, every error at once; plus charm option
 // names and types from the charms' config.yaml files. Pure: no I/O unless the caller passes pathExists.
-import { posix } from 'node:path';
-import { checkCharmOptions } from './options.js';
 import {
   applicationNamePattern,
   constraintsError,
@@ -13,22 +11,41 @@ import {
   machineIdPattern,
   parseBase,
   parseCharmUrl,
-  parseEndpoint,
   parsePlacement,
   q,
-  qList,
   relationNamePattern,
   seriesMatchesBase,
   seriesPattern,
   storageError,
   type JujuFlavour,
 } from '../juju/syntax.js';
-import { isMap, mergeBundle, OVERLAY_ONLY_FIELDS, type PlainMap } from './merge.js';
+import { checkApplicationCharm, checkBindings, checkOptions, type Report } from './charm-checks.js';
+import {
+  localCharmPath,
+  resolveApplicationCharm,
+  type AppCharm,
+  type CharmSource,
+} from './charms/resolve.js';
+import { isMap, mergeBundle, type PlainMap } from './merge.js';
+import {
+  documentError,
+  includeErrors,
+  normalizeError,
+  overlayFieldErrors,
+  withApplicationsKey,
+} from './read-stage.js';
+import { verifyRelations, type RelationContext } from './relations.js';
 import { bundleApplications, numUnits, placementList, shapeErrors, yamlBool } from './shape.js';
+
+export type { CharmSource } from './charms/resolve.js';
 
 export interface ValidationResult {
   valid: boolean;
   errors: string[];
+  /** Findings against a charm track other than the application's own (its track is not catalogued). */
+  warnings: string[];
+  /** Charms (as the bundle writes them) that no metadata was found for, so they were not checked. */
+  unchecked: string[];
 }
 
 export interface ValidateOptions {
@@ -37,11 +54,13 @@ export interface ValidateOptions {
   bundleDir?: string;
   /** Checks a local charm path; without it local paths are not checked (keeps validation pure). */
   pathExists?: (path: string) => boolean;
+  /** Where charm metadata comes from (default: the catalogue); false checks no charms (Juju's `Verify`). */
+  charms?: CharmSource | false;
 }
 
-interface Context extends ValidateOptions {
+interface Context extends ValidateOptions, RelationContext {
   inBase: boolean;
-  errors: string[];
+  warnings: string[];
 }
 
 function str(value: unknown): string | undefined {
@@ -121,7 +140,7 @@ function verifyCharm(name: string, app: PlainMap, ctx: Context): void {
   if (charm.startsWith('.') || charm.startsWith('/')) {
     if (ctx.pathExists) {
       // relative to the bundle's folder; an absolute path stands as it is (both cleaned, as Go does)
-      const path = posix.normalize(charm.startsWith('/') ? charm : posix.join(ctx.bundleDir ?? '.', charm));
+      const path = localCharmPath(charm, ctx.bundleDir ?? '.');
       if (!ctx.pathExists(path))
         ctx.errors.push(`charm path in application ${q(name)} does not exist: ${path}`);
     }
@@ -218,9 +237,9 @@ function verifyMapEntries(
   for (const [key, value] of Object.entries(entries)) {
     if (!applicationNamePattern.test(key))
       ctx.errors.push(`invalid ${kind} name ${q(key)} in application ${q(name)}`);
-    const raw = str(value) ?? '';
-    const problem = check(raw);
-    if (problem) ctx.errors.push(`invalid ${kind} ${q(raw)} in application ${q(name)}: ${problem}`);
+    const problem = check(str(value) ?? '');
+    // Juju names the storage (device), not its value
+    if (problem) ctx.errors.push(`invalid ${kind} ${q(key)} in application ${q(name)}: ${problem}`);
   }
 }
 
@@ -268,6 +287,8 @@ function verifyApplication(
       }
     }
   }
+  const charm = ctx.appCharms?.get(name);
+  if (charm) checkApplicationCharm(name, app, charm, ctx.report);
   if (isMap(app.resources)) {
     for (const [resource, value] of Object.entries(app.resources)) {
       if (resource === '') ctx.errors.push(`missing resource name on application ${q(name)}`);
@@ -278,18 +299,9 @@ function verifyApplication(
   }
   const units = numUnits(app);
   if (units < 0) ctx.errors.push(`negative number of units specified on application ${q(name)}`);
-  if (typeof app.scale === 'number' && app.scale > 0 && units > 0) {
-    ctx.errors.push(`cannot specify both scale and num_units for application ${q(name)}`);
-  }
   if (doc.bundle === 'kubernetes') {
     verifyKubernetesPlacement(name, app, ctx);
   } else {
-    const placement = str(app.placement);
-    if (placement !== undefined && placement !== '') {
-      ctx.errors.push(`placement (${placement}) not valid for non-Kubernetes application ${q(name)}`);
-      if (placementList(app).length > 0)
-        ctx.errors.push(`cannot specify both placement and to for application ${q(name)}`);
-    }
     verifyPlacement(name, app, applications, machineRefs, ctx);
   }
   if (isMap(app['exposed-endpoints'])) {
@@ -308,51 +320,6 @@ function verifyApplication(
         }
       }
     }
-  }
-}
-
-function verifyRelations(doc: PlainMap, applications: PlainMap, ctx: Context): void {
-  if (!Array.isArray(doc.relations)) return;
-  const saas = isMap(doc.saas) ? doc.saas : {};
-  const seen = new Set<string>();
-  for (const relation of doc.relations) {
-    const pair = Array.isArray(relation) ? relation.map((e) => String(e)) : [String(relation)];
-    if (pair.length !== 2) {
-      ctx.errors.push(`relation ${qList(pair)} has ${pair.length} endpoint(s), not 2`);
-      continue;
-    }
-    let parseError = false;
-    const endpoints = pair.map((text) => {
-      const endpoint = parseEndpoint(text);
-      if (!endpoint) {
-        ctx.errors.push(`invalid relation syntax ${q(text)}`);
-        parseError = true;
-        return undefined;
-      }
-      const inApps = isMap(applications[endpoint.application]) || endpoint.application in applications;
-      const inSaas = endpoint.application in saas;
-      if (!inApps && !inSaas) {
-        ctx.errors.push(
-          `relation ${qList(pair)} refers to application ${q(endpoint.application)} not defined in this bundle`,
-        );
-      }
-      if (inApps && inSaas) {
-        ctx.errors.push(
-          `ambiguous relation ${q(endpoint.application)} refers to a application and a SAAS in this bundle`,
-        );
-      }
-      return endpoint;
-    });
-    if (parseError) continue;
-    const [a, b] = endpoints as [
-      { application: string; relation?: string },
-      { application: string; relation?: string },
-    ];
-    if (a.application === b.application)
-      ctx.errors.push(`relation ${qList(pair)} relates an application to itself`);
-    const key = [pair[0], pair[1]].sort().join('\u0000');
-    if (seen.has(key)) ctx.errors.push(`relation ${qList(pair)} is defined more than once`);
-    seen.add(key);
   }
 }
 
@@ -375,9 +342,10 @@ function verifyDocument(doc: PlainMap, ctx: Context): void {
     }
   }
   verifyRelations(doc, applications, ctx);
-  if (!ctx.inBase) {
+  for (const check of [checkOptions, checkBindings]) {
     for (const [name, app] of Object.entries(applications)) {
-      if (isMap(app)) ctx.errors.push(...checkCharmOptions(name, app, ctx.juju));
+      const charm = ctx.appCharms?.get(name);
+      if (isMap(app) && charm) check(name, app, charm, ctx.report);
     }
   }
   for (const [id, count] of machineRefs) {
@@ -385,78 +353,27 @@ function verifyDocument(doc: PlainMap, ctx: Context): void {
   }
 }
 
-const INCLUDE_PREFIXES = ['include-file://', 'include-base64://'];
-
-/**
- * Include directives in options and annotations, resolved after merging (juju-spec.md §1.1): a missing
- * file is fatal. Checked only when the caller lets us look at the file system.
- */
-function includeErrors(doc: PlainMap, options: ValidateOptions): string[] {
-  const exists = options.pathExists;
-  if (!exists) return [];
-  const errors: string[] = [];
-  const check = (values: unknown, what: string, owner: string) => {
-    if (!isMap(values)) return;
-    for (const [key, value] of Object.entries(values)) {
-      const prefix =
-        typeof value === 'string' ? INCLUDE_PREFIXES.find((p) => value.startsWith(p)) : undefined;
-      if (!prefix) continue;
-      const path = (value as string).slice(prefix.length);
-      const absolute = posix.normalize(
-        path.startsWith('/') ? path : posix.join(options.bundleDir ?? '.', path),
-      );
-      if (!exists(absolute)) {
-        errors.push(
-          `processing ${what} ${q(key)} for ${owner}: resolving include ${q(path)}: include file ${q(absolute)} not found`,
-        );
-      }
-    }
+function context(options: ValidateOptions, inBase: boolean, charms?: Map<string, AppCharm>): Context {
+  const ctx: Context = { ...options, inBase, errors: [], warnings: [], strict: false, report: () => {} };
+  ctx.appCharms = charms;
+  ctx.strict = options.charms ? options.charms.folder !== undefined : false;
+  const report: Report = (message, ...involved) => {
+    const fallbacks = involved.flatMap((c) => (c?.kind === 'checked' && c.fallback ? [c.fallback] : []));
+    if (fallbacks.length === 0) ctx.errors.push(message);
+    else ctx.warnings.push(`${message} (${[...new Set(fallbacks)].join('; ')})`);
   };
-  for (const [name, app] of Object.entries(bundleApplications(doc, options.juju).applications)) {
-    if (!isMap(app)) continue;
-    check(app.options, 'option', `application ${q(name)}`);
-    check(app.annotations, 'annotation', `application ${q(name)}`);
-  }
-  for (const [id, machine] of Object.entries(isMap(doc.machines) ? doc.machines : {})) {
-    if (isMap(machine)) check(machine.annotations, 'annotation', `machine ${q(id)}`);
-  }
-  return errors;
+  ctx.report = report;
+  return ctx;
 }
 
-/** What reading the base document refuses before any verification (`ReadAndMergeBundleData`). */
-function baseReadErrors(doc: PlainMap, juju: JujuFlavour): string[] {
-  const errors: string[] = [];
-  const { applications } = bundleApplications(doc, juju);
-  for (const [name, app] of Object.entries(applications)) {
-    if (app === null || app === undefined) {
-      errors.push(`base application ${q(name)} has no body`);
-      continue;
-    }
-    if (!isMap(app)) continue;
-    for (const field of OVERLAY_ONLY_FIELDS) {
-      if (field in app) errors.push(`applications.${name}.${field} can only appear in an overlay section`);
-    }
-  }
-  return errors;
-}
-
-/** Juju 2.9 reads legacy `services:` as `applications:`; overlays are merged onto that. */
-function withApplicationsKey(doc: PlainMap, juju: JujuFlavour): PlainMap {
-  if (juju !== '2.9' || !isMap(doc.services) || 'applications' in doc) return doc;
-  const { services, ...rest } = doc;
-  return { ...rest, applications: services };
-}
-
-function documentError(doc: unknown, index: number): string | null {
-  if (isMap(doc)) return null;
-  if (doc === null || doc === undefined)
-    return index === 0 ? 'malformed bundle: bundle is empty not valid' : null;
-  return `unmarshal document ${index}: yaml: unmarshal errors: cannot unmarshal ${Array.isArray(doc) ? '!!seq' : '!!str'} into charm.BundleData`;
+function failed(errors: string[]): ValidationResult {
+  return { valid: false, errors, warnings: [], unchecked: [] };
 }
 
 /**
- * Verify a bundle as `juju deploy` does: the base document alone first (stop there if it fails), then
- * base + overlays merged. Errors use Juju's wording; the order follows Juju's phases.
+ * Verify a bundle as `juju deploy` does: decode every document, verify the base alone (and stop there if
+ * it fails), merge the overlays, resolve includes, then verify the merged bundle with each charm's
+ * metadata (`VerifyWithCharms`). Errors use Juju's wording; the order follows Juju's phases.
  */
 export function validateBundle(
   input: { base: unknown; overlays?: unknown[] },
@@ -464,22 +381,41 @@ export function validateBundle(
 ): ValidationResult {
   const documents = [input.base, ...(input.overlays ?? [])];
   const structural = documents.map((doc, i) => documentError(doc, i)).filter((e): e is string => e !== null);
-  if (structural.length > 0) return { valid: false, errors: structural };
-  const base = withApplicationsKey(input.base as PlainMap, options.juju);
-  const overlays = (input.overlays ?? []).filter(isMap);
-
+  if (structural.length > 0) return failed(structural);
   const shape = documents.flatMap((doc, i) => (isMap(doc) ? shapeErrors(doc, i) : []));
-  if (shape.length > 0) return { valid: false, errors: shape };
+  if (shape.length > 0) return failed(shape);
+  const decode = documents.map((doc, i) => (isMap(doc) ? normalizeError(doc, i) : null)).find((e) => e);
+  if (decode) return failed([decode]);
 
-  const baseCtx: Context = { ...options, inBase: true, errors: baseReadErrors(base, options.juju) };
+  const base = withApplicationsKey(input.base as PlainMap, options.juju);
+  const baseCtx = context(options, true);
   verifyDocument(base, baseCtx);
-  if (baseCtx.errors.length > 0) return { valid: false, errors: baseCtx.errors };
+  if (baseCtx.errors.length > 0) return failed(baseCtx.errors);
 
-  const { merged, errors: mergeErrors } = mergeBundle(base, overlays);
-  if (mergeErrors.length > 0) return { valid: false, errors: mergeErrors };
-  const includes = includeErrors(merged, options);
-  if (includes.length > 0) return { valid: false, errors: includes };
-  const ctx: Context = { ...options, inBase: false, errors: [] };
+  const overlayFields = overlayFieldErrors(base, options.juju);
+  if (overlayFields.length > 0) return failed(overlayFields);
+  const { merged, errors: mergeErrors } = mergeBundle(base, (input.overlays ?? []).filter(isMap));
+  if (mergeErrors.length > 0) return failed(mergeErrors);
+  const bundleDir = options.bundleDir ?? '.';
+  const includes = includeErrors(merged, options.juju, bundleDir, options.pathExists);
+  if (includes.length > 0) return failed(includes);
+
+  const charms = new Map<string, AppCharm>();
+  if (options.charms !== false) {
+    const source = options.charms ?? {};
+    for (const [name, app] of Object.entries(bundleApplications(merged, options.juju).applications)) {
+      if (isMap(app)) charms.set(name, resolveApplicationCharm(app, merged, options.juju, source, bundleDir));
+    }
+  }
+  const ctx = context(options, false, options.charms === false ? undefined : charms);
   verifyDocument(merged, ctx);
-  return { valid: ctx.errors.length === 0, errors: ctx.errors };
+  const unchecked = [...charms.entries()]
+    .filter(([, charm]) => charm.kind === 'unchecked' && charm.note)
+    .map(([name]) => String((bundleApplications(merged, options.juju).applications[name] as PlainMap).charm));
+  return {
+    valid: ctx.errors.length === 0,
+    errors: ctx.errors,
+    warnings: ctx.warnings,
+    unchecked: [...new Set(unchecked)].sort(),
+  };
 }

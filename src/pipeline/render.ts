@@ -61,7 +61,10 @@ export async function planLab(
   const files = await writeRenderedLab(labDirectory, rendered);
   const base = parseBundleText(rendered.bundle, 'bundle.yaml')[0] ?? {};
   const overlays = rendered.overlays.map((o) => parseBundleText(o.text, `overlays/${o.name}`)[0] ?? {});
-  const validation = validateBundle({ base, overlays }, { juju: flavour });
+  const validation = validateBundle(
+    { base, overlays },
+    { juju: flavour, charms: { tracks: PROFILES[spec.profile].charmTracks } },
+  );
   const { merged } = mergeBundle(base, overlays);
   const overlayPaths = rendered.overlays.map(
     (o) =>

@@ -5,7 +5,13 @@ import { NOVALXD_FINAL } from './novalxd-final.js';
 import { TUTORIAL_2016 } from './tutorial-2016.js';
 import type { ProfileFacts } from './types.js';
 
-export { COMPONENT_NAMES, type ComponentName, type HostBudget, type ReleaseChannels } from './types.js';
+export {
+  COMPONENT_NAMES,
+  type CharmTracks,
+  type ComponentName,
+  type HostBudget,
+  type ReleaseChannels,
+} from './types.js';
 
 export const PROFILE_NAMES = [TUTORIAL_2016.name, NOVALXD_FINAL.name, MODERN.name] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];

@@ -35,6 +35,7 @@ export const MODERN: ProfileFacts<'modern'> = {
   title: 'OpenStack on LXD today: Charmhub channels, Juju 3.6, nova-compute on qemu/kvm',
   origin: 'openstack-on-lxd focal bundles, moved to Charmhub channels',
   juju: '3',
+  charmTracks: 'channel',
   series: 'jammy',
   seriesChoices: ['jammy'],
   base: 'ubuntu@22.04',

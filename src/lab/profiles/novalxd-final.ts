@@ -6,6 +6,8 @@ export const NOVALXD_FINAL: ProfileFacts<'novalxd-final'> = {
   title: "The spell's last nova-lxd bundle (Queens on xenial, 2019)",
   origin: 'conjure-up spell openstack-novalxd, 2019-05-13',
   juju: '2.9',
+  // the pinned revisions are the 18.02 stable set; the unpinned lxd charm was 19.04 on the spell's date
+  charmTracks: { '*': '18.02', lxd: '19.04' },
   series: 'xenial',
   seriesChoices: ['xenial'],
   openstackRelease: 'queens',

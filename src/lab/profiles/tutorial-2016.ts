@@ -6,6 +6,8 @@ export const TUTORIAL_2016: ProfileFacts<'tutorial-2016'> = {
   title: 'The 2016 tutorial: conjure-up openstack-novalxd (Mitaka on xenial, nova-lxd)',
   origin: 'conjure-up spell openstack-novalxd, 2016-10-13',
   juju: '2.9',
+  // the spell's unpinned cs:xenial charms as the charm store served them on the tutorial's date
+  charmTracks: { '*': '16.10' },
   series: 'xenial',
   seriesChoices: ['xenial'],
   openstackRelease: 'mitaka',

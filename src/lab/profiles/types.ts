@@ -20,6 +20,13 @@ export interface ReleaseChannels {
   origin: string;
 }
 
+/**
+ * Which track of the charm catalogue (src/bundle/charms) bundle validation reads a charm's metadata from:
+ * `channel` when every application names its Charmhub track in its channel, else the track of each `cs:`
+ * charm (`*` for every charm not named).
+ */
+export type CharmTracks = 'channel' | Readonly<Record<string, string>>;
+
 export interface ProfileFacts<Name extends string = string> {
   name: Name;
   title: string;
@@ -27,6 +34,7 @@ export interface ProfileFacts<Name extends string = string> {
   origin: string;
   /** Juju flavour the bundle is written for: `cs:` charms and `series:` need 2.9; Charmhub and `base:` need 3.x. */
   juju: '2.9' | '3';
+  charmTracks: CharmTracks;
   series: string;
   /** Series the profile's charms exist for. */
   seriesChoices: readonly string[];
