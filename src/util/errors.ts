@@ -6,6 +6,8 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   preflight: 3,
+  /** Another lxdstack holds the lab's lock. */
+  locked: 4,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -43,6 +45,13 @@ export class JobError extends LxdstackError {
 export class PreflightError extends LxdstackError {
   constructor(message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
     super(message, { ...options, exitCode: ExitCode.preflight });
+  }
+}
+
+/** Another lxdstack holds the lab's lock: exit 4, naming the holder. */
+export class LabLockedError extends LxdstackError {
+  constructor(message: string) {
+    super(message, { exitCode: ExitCode.locked });
   }
 }
 
