@@ -144,6 +144,13 @@ export function buildProgram(run: (runner: Runner) => Promise<void>): Command {
     .action((opts) => run(async (ctx) => (await import('./commands/logs.js')).runLogs(opts, ctx)));
 
   program
+    .command('unlock')
+    .description("remove the lab's lock when the lxdstack holding it is gone (says whose lock it was)")
+    .addOption(answers())
+    .option('--force', 'remove the lock even though its holder is still running')
+    .action((opts) => run(async (ctx) => (await import('./commands/unlock.js')).runUnlock(opts, ctx)));
+
+  program
     .command('demo')
     .description(
       'the whole lifecycle on the built-in simulator: tutorial profile, default answers, no questions',
