@@ -203,6 +203,22 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
     return runRaw(op, jujuArgv(flavour, op, params));
   }
 
+  /** Config values go to juju in a private file, not argv: proxy URLs may carry a password. */
+  async function withConfigFile<P extends { config?: Record<string, string> }>(
+    params: P,
+    use: (params: P & { configFile?: string }) => Promise<unknown>,
+  ): Promise<void> {
+    const { config, ...rest } = params;
+    if (!config || Object.keys(config).length === 0) {
+      await use(rest as P);
+      return;
+    }
+    const { stringify } = await import('../util/yaml-lib.js');
+    await runner.withPrivateFile('config.yaml', stringify(config), (configFile) =>
+      use({ ...rest, configFile } as P & { configFile: string }),
+    );
+  }
+
   return {
     executable,
     version,
@@ -247,10 +263,10 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       };
     },
     async bootstrap(params) {
-      await run('bootstrap', params);
+      await withConfigFile(params, (safe) => run('bootstrap', safe));
     },
     async addModel(params) {
-      await run('addModel', params);
+      await withConfigFile(params, (safe) => run('addModel', safe));
     },
     async switch(target) {
       await run('switch', { target });

@@ -129,6 +129,17 @@ export async function writeOutputFile(
   return path;
 }
 
+/** Whether an output path is written through rather than replaced: `-`, or a device or FIFO (also via a link). */
+export async function isWriteThrough(path: string): Promise<boolean> {
+  if (path === '-') return true;
+  try {
+    const info = await stat(path);
+    return !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Read an input a person named, refusing anything but a regular file before opening it: a FIFO or a
  * device would block or never end. `maxBytes` bounds what is read.
@@ -147,12 +158,12 @@ export async function readInputFile(path: string, what: string, maxBytes: number
     const info = await handle.stat();
     if (!info.isFile()) {
       throw new InputError(
-        `cannot read ${path}: ${info.isDirectory() ? 'it is a folder' : 'it is not a regular file (a FIFO, device or socket)'}; give ${what.toLowerCase()} as a file.`,
+        `cannot read ${path}: ${info.isDirectory() ? 'it is a folder' : 'it is not a regular file (a FIFO, device or socket)'}; give ${what} as a regular file.`,
       );
     }
     if (info.size > maxBytes) {
       throw new InputError(
-        `${path}: the file is ${Math.round(info.size / 1024)} KiB, over the ${Math.round(maxBytes / 1024)} KiB limit for ${what.toLowerCase()}.`,
+        `${path}: the file is ${Math.round(info.size / 1024)} KiB, over the ${Math.round(maxBytes / 1024)} KiB limit for ${what}.`,
       );
     }
     return await handle.readFile('utf8');
