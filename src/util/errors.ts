@@ -61,6 +61,7 @@ const FILE_ERROR_REASONS: Record<string, string> = {
   EIO: 'input/output error',
   EXDEV: 'it is on another file system',
   EINVAL: 'the file system does not allow it',
+  ENXIO: 'nothing is reading from it',
 };
 
 /** The OS error codes that are about the file or the machine, never a bug in lxdstack. */

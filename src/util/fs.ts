@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { access, lstat, mkdir, open, readlink, rename, rm, stat } from 'node:fs/promises';
+import { dirname, basename, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { FileAccessError, InputError } from './errors.js';
 
@@ -76,6 +76,21 @@ export interface OutputOptions {
   stdout?: Writable;
 }
 
+/** What a chain of symlinks names, even when its end does not exist yet (a link to a file to create). */
+async function followLinks(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 16; hops++) {
+    try {
+      if (!(await lstat(current)).isSymbolicLink()) return current;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw new FileAccessError('write', path, error);
+    }
+    current = resolve(dirname(current), await readlink(current));
+  }
+  throw new FileAccessError('write', path, { code: 'ELOOP' });
+}
+
 /**
  * Write an output a person named (`-o FILE`): `-` goes to stdout; a device or FIFO (/dev/null,
  * /dev/stdout) is written through, never replaced; a symlink is followed to what it names; a folder is
@@ -92,25 +107,21 @@ export async function writeOutputFile(
     options.stdout.write(data);
     return 'standard output';
   }
-  let target = path;
+  const target = await followLinks(path);
   let info;
   try {
-    info = await lstat(path);
-    // A symlink is followed to what it names (a dangling one is refused: realpath fails).
-    if (info.isSymbolicLink()) {
-      target = await realpath(path);
-      info = await stat(target);
-    }
+    info = await stat(target);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || info !== undefined)
-      throw new FileAccessError('write', path, error);
-    info = undefined;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new FileAccessError('write', path, error);
   }
   if (info?.isDirectory()) throw new FileAccessError('write', path, { code: 'EISDIR' });
   if (info && !info.isFile()) {
     // A device, FIFO or socket: write through it, as a shell redirection would.
     let handle;
     try {
+      // A FIFO nobody reads would block forever (past Ctrl-C): a non-blocking open fails at once
+      // (ENXIO) instead; with a reader there, it is reopened for ordinary blocking writes.
+      if (info.isFIFO()) await (await open(target, constants.O_WRONLY | constants.O_NONBLOCK)).close();
       handle = await open(target, 'w');
       await handle.writeFile(data);
     } catch (error) {
@@ -158,7 +169,7 @@ export async function readInputFile(path: string, what: string, maxBytes: number
     const info = await handle.stat();
     if (!info.isFile()) {
       throw new InputError(
-        `cannot read ${path}: ${info.isDirectory() ? 'it is a folder' : 'it is not a regular file (a FIFO, device or socket)'}; give ${what} as a regular file.`,
+        `cannot read ${path}: ${info.isDirectory() ? 'it is a folder' : 'it is not a regular file (a FIFO, device or socket)'}; ${what} must be a regular file.`,
       );
     }
     if (info.size > maxBytes) {
