@@ -1,7 +1,7 @@
 import { describeCommand, type RunResult } from '../util/run.js';
 import { localRunner, type CommandRunner } from '../util/runner.js';
 import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
-import { JujuError, errorLineOf, hintFor } from './errors.js';
+import { JujuError, errorLineOf, jujuErrorFor } from './errors.js';
 import { parseStatus, type JujuStatus } from './status.js';
 
 // One method per juju command the toolkit runs. Every call: argv array, its own process group, an
@@ -158,7 +158,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
     });
     if (result.exitCode !== 0) {
       const { line, details } = errorLineOf(result.stderr);
-      throw new JujuError(result.command, result.exitCode, line, hintFor(line, result.exitCode), details);
+      throw jujuErrorFor(result.command, result.exitCode, line, details);
     }
     return result;
   }
