@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { processContext, type CommandContext } from './util/context.js';
-import { ExitCode, LxdstackError, errorMessage } from './util/errors.js';
+import { ExitCode, FileAccessError, LxdstackError, errorMessage, isFileSystemError } from './util/errors.js';
 import { appendLog } from './util/log.js';
 import { packageRoot } from './util/paths.js';
+import { redactStreamText, registerEnvironmentSecrets, registeredSecrets } from './util/redact.js';
 import { killAllChildren } from './util/process-groups.js';
 
 type Runner = (ctx: CommandContext) => Promise<number | void>;
@@ -162,6 +163,13 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .action((opts) => run(async (ctx) => (await import('./commands/logs.js')).runLogs(opts, ctx)));
 
   program
+    .command('unlock')
+    .description("remove the lab's lock when the lxdstack holding it is gone (says whose lock it was)")
+    .addOption(answers())
+    .option('--force', 'remove the lock even though its holder is still running')
+    .action((opts) => run(async (ctx) => (await import('./commands/unlock.js')).runUnlock(opts, ctx)));
+
+  program
     .command('demo')
     .description(
       'the whole lifecycle on the built-in simulator: tutorial profile, default answers, no questions',
@@ -172,6 +180,16 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
 
   return program;
 }
+
+const READ_SYSCALLS: ReadonlySet<string> = new Set([
+  'read',
+  'scandir',
+  'stat',
+  'lstat',
+  'access',
+  'readlink',
+  'opendir',
+]);
 
 function reportError(error: unknown, ctx: CommandContext): number {
   if (error instanceof LxdstackError) {
@@ -184,10 +202,24 @@ function reportError(error: unknown, ctx: CommandContext): number {
     ctx.stderr.write('Interrupted; nothing was written.\n');
     return ExitCode.interrupted;
   }
+  // The OS refusing a file (permissions, a full or read-only disk, a folder in the way) is not a bug.
+  if (isFileSystemError(error)) {
+    const failure = new FileAccessError(
+      READ_SYSCALLS.has(error.syscall ?? '') ? 'read' : 'write',
+      error.path ?? '(unnamed file)',
+      error,
+    );
+    ctx.stderr.write(`error: ${failure.message}\n`);
+    return failure.exitCode;
+  }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const logPath = appendLog('crash.log', `lxdstack ${process.argv.slice(2).join(' ')}\n${stack}`);
+  const logPath = appendLog(
+    'crash.log',
+    `lxdstack ${process.argv.slice(2).join(' ')}\n${stack}`,
+    registeredSecrets(),
+  );
   ctx.stderr.write(
-    `error: unexpected failure (a bug in lxdstack): ${errorMessage(error).split('\n')[0]}. The stack is in ${logPath}\n`,
+    `error: unexpected failure (a bug in lxdstack): ${errorMessage(error).split('\n')[0]}. ${logPath ? `The stack is in ${logPath}` : 'No crash log could be written'}\n`,
   );
   return ExitCode.failure;
 }
@@ -226,6 +258,10 @@ export async function runCommandLine(argv: readonly string[], ctx: CommandContex
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // One redaction set for the process: the environment's secrets now, the lab's as it is loaded.
+  registerEnvironmentSecrets(process.env);
+  redactStreamText(process.stdout);
+  redactStreamText(process.stderr);
   const controller = new AbortController();
   const ctx = processContext(controller.signal);
   let interrupts = 0;

@@ -247,20 +247,26 @@ export function renderLab(spec: LabSpec, options: RenderOptions): RenderedLab {
 }
 
 /** Files that hold the admin password: readable by the owner only. */
-const SECRET_FILES = new Set(['bundle.yaml', 'spell/bundle.yaml']);
+// The Conjurefile carries the proxies, whose URLs may hold credentials.
+const SECRET_FILES = new Set(['bundle.yaml', 'spell/bundle.yaml', 'Conjurefile']);
 
 /**
  * Write a rendered lab into dir (atomically, secrets 0600): bundle.yaml, overlays/<name>.yaml,
  * lxd-profile.yaml, Conjurefile, spell/**. Returns the paths written.
  */
-export async function writeRenderedLab(dir: string, rendered: RenderedLab): Promise<string[]> {
-  const files: [string, string][] = [
+/** The files of a rendered lab, as [path relative to the lab folder, content]. Pure. */
+export function renderedLabFiles(rendered: RenderedLab): [string, string][] {
+  return [
     ['bundle.yaml', rendered.bundle],
     ...rendered.overlays.map((o): [string, string] => [`overlays/${o.name}.yaml`, o.text]),
     ['lxd-profile.yaml', rendered.lxdProfile],
     ['Conjurefile', rendered.conjurefile],
     ...Object.entries(rendered.spell.files).map(([path, text]): [string, string] => [`spell/${path}`, text]),
   ];
+}
+
+export async function writeRenderedLab(dir: string, rendered: RenderedLab): Promise<string[]> {
+  const files = renderedLabFiles(rendered);
   // an overlay from an earlier render that no longer applies must not be deployed
   const current = new Set(rendered.overlays.map((o) => `${o.name}.yaml`));
   const existing = await readdir(join(dir, 'overlays')).catch(() => [] as string[]);

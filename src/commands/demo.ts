@@ -43,7 +43,7 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
   const planCode = await runPlan({}, demoCtx);
   if (planCode !== 0) return planCode;
 
-  const session = await openLab(demoCtx, { command: 'demo', simulate: true });
+  const session = await openLab(demoCtx, { command: 'demo', simulate: true, createPassword: true });
   try {
     step('lxdstack deploy --simulate');
     await deployInSession(session, demoCtx, { flags: '' });

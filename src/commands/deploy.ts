@@ -33,8 +33,10 @@ export async function deployInSession(
   options: { dryRun?: boolean; flags: string; engine?: LabSpec['engine']; ports?: LabPorts },
 ): Promise<number> {
   const { spec } = session;
+  // A dry run renders in memory: it writes nothing into the lab's folder.
   const plan = await planLab(spec, session.dir, session.adminPassword, {
     hasKvm: labHasKvm(session.simulated),
+    write: options.dryRun !== true,
   });
   if (!plan.valid) {
     throw new JobError(
@@ -102,6 +104,7 @@ export async function runDeploy(options: DeployOptions, ctx: CommandContext): Pr
   const session = await openLab(ctx, {
     command: 'deploy',
     readOnly: options.dryRun === true,
+    createPassword: options.dryRun !== true,
     ...(options.answers ? { answers: options.answers } : {}),
     ...(options.simulate ? { simulate: true } : {}),
     ...(options.engine ? { engine: options.engine } : {}),

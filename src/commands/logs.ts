@@ -22,16 +22,22 @@ export async function runLogs(options: LogsOptions, ctx: CommandContext): Promis
     ...(options.answers ? { answers: options.answers } : {}),
     ...(options.simulate ? { simulate: true } : {}),
   });
-  const output = resolve(ctx.cwd, options.output ?? `lxdstack-logs-${session.spec.name}-${stamp()}.tar.gz`);
+  const given = options.output ?? `lxdstack-logs-${session.spec.name}-${stamp()}.tar.gz`;
+  const output = given === '-' ? '-' : resolve(ctx.cwd, given);
   const files = await writeDiagnostics({
     spec: session.spec,
     labDirectory: session.dir,
     ports: createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner }),
     secrets: session.secrets,
     output,
+    stdout: ctx.stdout,
     simulated: session.simulated,
     signal: ctx.signal,
   });
-  writeLine(ctx.stdout, `Wrote ${output} (${files.length} files; secrets masked as ***).`);
+  // With `-o -` the tarball is stdout: the note goes to stderr.
+  writeLine(
+    output === '-' ? ctx.stderr : ctx.stdout,
+    `Wrote ${output === '-' ? 'the tarball to standard output' : output} (${files.length} files; secrets masked as ***).`,
+  );
   return 0;
 }

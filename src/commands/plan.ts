@@ -12,7 +12,7 @@ export interface PlanOptions {
 }
 
 /**
- * `lxdstack plan`: render the lab into .lxdstack/<lab>/, validate it, print the changes `juju deploy`
+ * `lxdstack plan`: render the lab (in memory: plan writes nothing), validate it, print the changes `juju deploy`
  * would apply (in Juju's words) and deploy's ordered steps with their exact commands. Runs nothing:
  * exit 0 when the bundle is valid, 1 when it is not.
  */
@@ -24,6 +24,7 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
   });
   const plan = await planLab(session.spec, session.dir, session.adminPassword, {
     hasKvm: labHasKvm(session.simulated),
+    write: false,
   });
   const ports = createLabPorts({
     session,
@@ -72,7 +73,10 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     ctx.stdout,
     `Lab ${session.spec.name}: profile ${session.spec.profile}, engine ${session.spec.engine}, Juju ${plan.flavour} rules.`,
   );
-  writeLine(ctx.stdout, `Rendered ${files.length} files into ${relative(ctx.cwd, session.dir) || '.'}:`);
+  writeLine(
+    ctx.stdout,
+    `Renders ${files.length} files into ${relative(ctx.cwd, session.dir) || '.'} (deploy writes them; plan writes nothing):`,
+  );
   for (const file of files) writeLine(ctx.stdout, `  ${file}`);
   if (!plan.valid) {
     writeLine(

@@ -13,6 +13,7 @@ export interface RedeployOptions {
 export async function runRedeploy(options: RedeployOptions, ctx: CommandContext): Promise<number> {
   const session = await openLab(ctx, {
     command: 'redeploy',
+    createPassword: true,
     ...(options.answers ? { answers: options.answers } : {}),
     ...(options.simulate ? { simulate: true } : {}),
   });

@@ -1,5 +1,5 @@
 import { createJujuClient } from '../juju/client.js';
-import { JujuError } from '../juju/errors.js';
+import { JujuError, JujuNotFoundError } from '../juju/errors.js';
 import { digestStatus } from '../juju/status.js';
 import { formatStatusReport, machineSummary, statusReport } from '../juju/status-report.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
@@ -63,7 +63,7 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
     if (
       simulated &&
       error instanceof JujuError &&
-      /No controllers registered|not found/.test(error.errorLine)
+      (error instanceof JujuNotFoundError || /No controllers registered/.test(error.errorLine))
     ) {
       throw new JobError(
         `The simulated lab has no model ${target.model} (${error.errorLine.split('\n')[0]}): run \`lxdstack deploy --simulate\` first.`,

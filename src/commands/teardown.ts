@@ -1,6 +1,6 @@
 import { InputError } from '../util/errors.js';
 import { DEPLOY_STEP_NAMES, isRemoteTarget } from '../pipeline/deploy-steps.js';
-import { openLab, type LabSession } from '../pipeline/session.js';
+import { labRecord, openLab, type LabSession } from '../pipeline/session.js';
 import type { LabPorts } from '../pipeline/ports.js';
 import { teardownSummary } from '../pipeline/summary.js';
 import { runStepList } from '../pipeline/task-list.js';
@@ -85,6 +85,15 @@ export async function teardownInSession(
 }
 
 export async function runTeardown(options: TeardownOptions, ctx: CommandContext): Promise<number> {
+  // A lab that never recorded anything has nothing to remove: say so, and create nothing (no lock, no ledger).
+  const record = await labRecord(ctx, options.answers);
+  if (!record.recorded) {
+    writeLine(
+      ctx.stdout,
+      `Lab ${record.name} has recorded nothing (no ledger in ${record.dir}); nothing to tear down.`,
+    );
+    return 0;
+  }
   const session = await openLab(ctx, {
     command: 'teardown',
     ...(options.answers ? { answers: options.answers } : {}),

@@ -65,11 +65,19 @@ export interface JujuOps {
     cloud: string;
     controller: string;
     config?: Record<string, string>;
+    /** A private YAML file of config values (proxies may carry credentials: never in argv). */
+    configFile?: string;
     modelDefaults?: Record<string, string>;
     series?: string;
     constraints?: string;
   };
-  addModel: { controller?: string; model: string; cloud?: string; config?: Record<string, string> };
+  addModel: {
+    controller?: string;
+    model: string;
+    cloud?: string;
+    config?: Record<string, string>;
+    configFile?: string;
+  };
   switch: { target: string };
   deploy: {
     model: string;
@@ -134,6 +142,7 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         ...(b.series ? facts.bootstrapOs(b.series) : []),
         ...(b.constraints ? ['--constraints', b.constraints] : []),
         ...pairs('--config', b.config),
+        ...(b.configFile ? ['--config', b.configFile] : []),
         ...pairs('--model-default', b.modelDefaults),
       ];
     }
@@ -145,6 +154,7 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         ...(a.cloud ? [a.cloud] : []),
         ...(a.controller ? ['--controller', a.controller] : []),
         ...pairs('--config', a.config),
+        ...(a.configFile ? ['--config', a.configFile] : []),
       ];
     }
     case 'switch':

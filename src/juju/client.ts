@@ -1,7 +1,7 @@
 import { describeCommand, type RunResult } from '../util/run.js';
 import { localRunner, type CommandRunner } from '../util/runner.js';
 import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
-import { JujuError, errorLineOf, hintFor } from './errors.js';
+import { JujuError, errorLineOf, jujuErrorFor } from './errors.js';
 import { parseStatus, type JujuStatus } from './status.js';
 
 // One method per juju command the toolkit runs. Every call: argv array, its own process group, an
@@ -158,7 +158,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
     });
     if (result.exitCode !== 0) {
       const { line, details } = errorLineOf(result.stderr);
-      throw new JujuError(result.command, result.exitCode, line, hintFor(line, result.exitCode), details);
+      throw jujuErrorFor(result.command, result.exitCode, line, details);
     }
     return result;
   }
@@ -201,6 +201,22 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   async function run<Op extends JujuOp>(op: Op, params: JujuOps[Op]): Promise<RunResult> {
     const flavour = await flavourNow();
     return runRaw(op, jujuArgv(flavour, op, params));
+  }
+
+  /** Config values go to juju in a private file, not argv: proxy URLs may carry a password. */
+  async function withConfigFile<P extends { config?: Record<string, string> }>(
+    params: P,
+    use: (params: P & { configFile?: string }) => Promise<unknown>,
+  ): Promise<void> {
+    const { config, ...rest } = params;
+    if (!config || Object.keys(config).length === 0) {
+      await use(rest as P);
+      return;
+    }
+    const { stringify } = await import('../util/yaml-lib.js');
+    await runner.withPrivateFile('config.yaml', stringify(config), (configFile) =>
+      use({ ...rest, configFile } as P & { configFile: string }),
+    );
   }
 
   return {
@@ -247,10 +263,10 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
       };
     },
     async bootstrap(params) {
-      await run('bootstrap', params);
+      await withConfigFile(params, (safe) => run('bootstrap', safe));
     },
     async addModel(params) {
-      await run('addModel', params);
+      await withConfigFile(params, (safe) => run('addModel', safe));
     },
     async switch(target) {
       await run('switch', { target });

@@ -25,6 +25,56 @@ export class JujuError extends JobError {
   }
 }
 
+/** What juju said does not exist: the controller, the model or the application (juju-spec.md, NotFound). */
+export type NotFoundKind = 'controller' | 'model' | 'application';
+
+/** juju's NotFound for one thing; `name` is as juju printed it (`lxdstack:admin/openstack` for a model). */
+export class JujuNotFoundError extends JujuError {
+  readonly kind: NotFoundKind;
+  /** The missing thing's name. */
+  readonly notFound: string;
+  constructor(kind: NotFoundKind, notFound: string, args: ConstructorParameters<typeof JujuError>) {
+    super(...args);
+    this.kind = kind;
+    this.notFound = notFound;
+  }
+}
+
+export class ControllerNotFoundError extends JujuNotFoundError {}
+export class ModelNotFoundError extends JujuNotFoundError {}
+export class ApplicationNotFoundError extends JujuNotFoundError {}
+
+/**
+ * juju's NotFound lines, as jujuclient and the API print them: `controller <c> not found`,
+ * `model <c>:<user>/<m> not found`, `application "<a>" not found` (possibly after a `cannot ...:` prefix).
+ */
+const NOT_FOUND: [RegExp, NotFoundKind, typeof JujuNotFoundError][] = [
+  [/\bcontroller "?([^"\s]+)"? not found\b/, 'controller', ControllerNotFoundError],
+  [/\bmodel "?([^"\s]+)"? not found\b/, 'model', ModelNotFoundError],
+  [/\bapplication "?([^"\s]+)"? not found\b/, 'application', ApplicationNotFoundError],
+];
+
+/** The error for a failed juju command: typed by what was not found, when juju said so. */
+export function jujuErrorFor(
+  command: string,
+  exitCode: number,
+  errorLine: string,
+  details: readonly string[] = [],
+): JujuError {
+  const args: ConstructorParameters<typeof JujuError> = [
+    command,
+    exitCode,
+    errorLine,
+    hintFor(errorLine, exitCode),
+    details,
+  ];
+  for (const [pattern, kind, Type] of NOT_FOUND) {
+    const match = pattern.exec(errorLine);
+    if (match) return new Type(kind, match[1]!, args);
+  }
+  return new JujuError(...args);
+}
+
 /** juju's message → what the person should do next; first match wins. */
 const HINTS: [RegExp, string][] = [
   [

@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { DEFAULT_ANSWERS_FILE } from '../util/paths.js';
+import { registerSpecSecrets } from './credentials.js';
 import { readAnswersFile } from './labfile.js';
 import type { LabSpec } from './schema.js';
 import { buildSpec, type Answers } from './validate.js';
@@ -29,7 +30,9 @@ export async function loadLabSpec(
     }
   }
   const answers = await readAnswersFile(source);
-  return { spec: buildSpec(answers, { source, overrides }), source };
+  const spec = buildSpec(answers, { source, overrides });
+  registerSpecSecrets(spec);
+  return { spec, source };
 }
 
 export function answersPathIn(cwd: string): string {

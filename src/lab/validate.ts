@@ -59,10 +59,15 @@ function structuralErrors(candidate: Answers): string[] {
       }
       continue;
     }
-    errors.push(`${path || '(top level)'}: ${describeIssue(issue, get(candidate, path))}`);
+    // A secret field's value is never echoed, not even when it is wrong.
+    const value = SECRET_FIELD.test(path) ? undefined : get(candidate, path);
+    errors.push(`${path || '(top level)'}: ${describeIssue(issue, value)}`);
   }
   return errors;
 }
+
+/** Fields whose values are secrets (a proxy URL may carry a password). */
+const SECRET_FIELD = /password|secret|token|^proxy\./i;
 
 function describeIssue(issue: { code: string; message: string }, value: unknown): string {
   if (issue.code === 'invalid_value' && issue.message.includes('expected one of')) {

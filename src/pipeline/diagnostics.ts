@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { renderLabYaml } from '../lab/labfile.js';
 import { ADMIN_PASSWORD_FILE } from '../lab/credentials.js';
 import type { LabSpec } from '../lab/schema.js';
 import { JobError, errorMessage } from '../util/errors.js';
-import { writeFileAtomic } from '../util/fs.js';
-import { redactObject, redactText } from '../util/redact.js';
+import { writeFileAtomic, writeOutputFile } from '../util/fs.js';
+import { maskSecretAssignments, redactObject, redactText, secretsIn } from '../util/redact.js';
 import { runCommand } from '../util/run.js';
 import type { LabPorts } from './ports.js';
 
@@ -49,16 +50,27 @@ export interface DiagnosticsInput {
   labDirectory: string;
   ports: LabPorts;
   secrets: readonly string[];
+  /** The tarball's path, or `-` for stdout. */
   output: string;
+  stdout?: Writable;
   simulated: boolean;
   signal?: AbortSignal;
 }
 
-/** Collect, mask, pack; returns the list of files in the tarball. */
+/** Files of the staged tarball that still hold a secret (the check before anything is written). */
+async function filesWithSecrets(root: string, secrets: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of await listFiles(root)) {
+    if (secretsIn(await readFile(file, 'utf8'), secrets) > 0) found.push(relative(root, file));
+  }
+  return found;
+}
+
+/** Collect, mask, check, pack; returns the list of files in the tarball. */
 export async function writeDiagnostics(input: DiagnosticsInput): Promise<string[]> {
   const staging = await mkdtemp(join(tmpdir(), 'lxdstack-logs-'));
   const root = join(staging, `lxdstack-${input.spec.name}`);
-  const mask = (text: string) => redactText(text, input.secrets);
+  const mask = (text: string) => maskSecretAssignments(redactText(text, input.secrets));
   const put = async (name: string, text: string) => {
     const path = join(root, name);
     await mkdir(dirname(path), { recursive: true });
@@ -86,22 +98,28 @@ export async function writeDiagnostics(input: DiagnosticsInput): Promise<string[
       await capture(() => input.ports.juju.debugLog(controller, model, DEBUG_LOG_LINES)),
     );
     await put('lxd.txt', await capture(() => input.ports.lxd.inventory()));
-    const files = (await listFiles(root)).map((f) => relative(staging, f));
-    await mkdir(dirname(input.output), { recursive: true });
-    const result = await runCommand(
-      'tar',
-      ['-czf', input.output, '-C', staging, `lxdstack-${input.spec.name}`],
-      {
-        timeoutMs: 60_000,
-        timeoutHint: 'Is the disk very slow or full?',
-        ...(input.signal ? { signal: input.signal } : {}),
-      },
-    );
-    if (result.exitCode !== 0) {
+    const leaking = await filesWithSecrets(root, input.secrets);
+    if (leaking.length > 0) {
       throw new JobError(
-        `tar could not write ${input.output}: ${result.stderr.trim() || `exit ${result.exitCode}`}; check the folder exists and is writable.`,
+        `The diagnostics still hold a secret after masking (in ${leaking.join(', ')}); nothing was written. This is a bug in lxdstack's masking: please report it without the files.`,
       );
     }
+    const files = (await listFiles(root)).map((f) => relative(staging, f));
+    const packed = join(staging, 'diagnostics.tar.gz');
+    const result = await runCommand('tar', ['-czf', packed, '-C', staging, `lxdstack-${input.spec.name}`], {
+      timeoutMs: 60_000,
+      timeoutHint: 'Is the disk very slow or full?',
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    if (result.exitCode !== 0) {
+      throw new JobError(
+        `tar could not pack the diagnostics: ${result.stderr.trim() || `exit ${result.exitCode}`}.`,
+      );
+    }
+    await writeOutputFile(input.output, await readFile(packed), {
+      mode: 0o600,
+      ...(input.stdout ? { stdout: input.stdout } : {}),
+    });
     return files;
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import pMemoize from 'p-memoize';
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
-import { JujuError } from '../juju/errors.js';
+import { ControllerNotFoundError, ModelNotFoundError } from '../juju/errors.js';
 import { assessReadiness, waitForReady } from '../juju/readiness.js';
 import { compareUnitNames, digestStatus } from '../juju/status.js';
 import { expectedUnitsOf, jujuChecksOf, progressOf, throwUnlessReady } from '../juju/verdicts.js';
@@ -65,8 +65,15 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
     },
     bootstrap: async ({ cloud, controller, config }) =>
       (await client()).bootstrap({ cloud, controller, config }),
-    modelExists: async (controller, model) =>
-      (await (await client()).models(controller)).models.some((m) => m.shortName === model),
+    modelExists: async (controller, model) => {
+      try {
+        return (await (await client()).models(controller)).models.some((m) => m.shortName === model);
+      } catch (error) {
+        // A controller that is gone took its models with it.
+        if (error instanceof ControllerNotFoundError) return false;
+        throw error;
+      }
+    },
     addModel: async ({ controller, model, cloud, config }) =>
       (await client()).addModel({ controller, model, config, ...(cloud ? { cloud } : {}) }),
     deployBundle: async ({ controller, model, bundlePath, overlays }) => {
@@ -77,7 +84,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
         return Object.keys((await status(controller, model)).applications);
       } catch (error) {
         // No model yet means no applications yet (one juju call instead of two).
-        if (error instanceof JujuError && /model .* not found/.test(error.errorLine)) return [];
+        if (error instanceof ModelNotFoundError || error instanceof ControllerNotFoundError) return [];
         throw error;
       }
     },

@@ -4,7 +4,7 @@ import { bundleChanges } from '../bundle/changes.js';
 import { mergeBundle } from '../bundle/merge.js';
 import { parseBundleText } from '../bundle/parse.js';
 import { numUnits } from '../bundle/shape.js';
-import { renderLab, writeRenderedLab, type RenderedLab } from '../bundle/render.js';
+import { renderLab, renderedLabFiles, writeRenderedLab, type RenderedLab } from '../bundle/render.js';
 import { validateBundle } from '../bundle/validate.js';
 import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
@@ -54,11 +54,15 @@ export async function planLab(
   spec: LabSpec,
   labDirectory: string,
   adminPassword: string,
-  options: { hasKvm: boolean },
+  /** `write: false` (plan, dry runs): the files are listed, not written. */
+  options: { hasKvm: boolean; write?: boolean },
 ): Promise<LabPlan> {
   const flavour = PROFILES[spec.profile].juju;
   const rendered = renderLab(spec, { adminPassword, hasKvm: options.hasKvm });
-  const files = await writeRenderedLab(labDirectory, rendered);
+  const files =
+    options.write === false
+      ? renderedLabFiles(rendered).map(([relative]) => join(labDirectory, relative))
+      : await writeRenderedLab(labDirectory, rendered);
   const base = parseBundleText(rendered.bundle, 'bundle.yaml')[0] ?? {};
   const overlays = rendered.overlays.map((o) => parseBundleText(o.text, `overlays/${o.name}`)[0] ?? {});
   const validation = validateBundle(

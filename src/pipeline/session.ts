@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { CommandContext } from '../util/context.js';
-import { resolveAdminPassword } from '../lab/credentials.js';
+import { readAdminPassword, resolveAdminPassword } from '../lab/credentials.js';
 import { loadLabSpec } from '../lab/load.js';
 import type { LabSpec } from '../lab/schema.js';
 import { InputError } from '../util/errors.js';
 import { labDir } from '../util/paths.js';
+import { registerEnvironmentSecrets, registeredSecrets } from '../util/redact.js';
 import { LEDGER_FILE, Ledger, readLedgerState } from '../state/ledger.js';
 import { acquireLabLock, type LabLock } from '../state/lock.js';
 
@@ -34,17 +35,39 @@ export async function wasSimulated(labDirectory: string): Promise<boolean> {
   return (await readLedgerState(join(labDirectory, LEDGER_FILE)))?.simulated ?? false;
 }
 
-/** Open a lab: its spec, a lock (unless `readOnly`, as for a dry run), its ledger and admin password. */
-export async function openLab(
+/**
+ * What renders in place of an admin password that does not exist yet: a read-only command (plan, a dry
+ * run) never creates the secret; deploy does, under the lock.
+ */
+export const PASSWORD_NOT_GENERATED = 'generated-by-deploy';
+
+export interface OpenLabOptions {
+  answers?: string;
+  simulate?: boolean;
+  command: string;
+  engine?: LabSpec['engine'];
+  readOnly?: boolean;
+  /** Deploy only: generate the admin password when the lab has none yet (under the lock). */
+  createPassword?: boolean;
+}
+
+/** Whether the lab has ever recorded anything (a ledger exists); looks without creating anything. */
+export async function labRecord(
   ctx: CommandContext,
-  options: {
-    answers?: string;
-    simulate?: boolean;
-    command: string;
-    engine?: LabSpec['engine'];
-    readOnly?: boolean;
-  },
-): Promise<LabSession> {
+  answers?: string,
+): Promise<{ name: string; dir: string; recorded: boolean }> {
+  const { spec } = await loadLabSpec(ctx.cwd, answers);
+  const dir = labDir(ctx.cwd, spec.name);
+  return { name: spec.name, dir, recorded: (await readLedgerState(join(dir, LEDGER_FILE))) !== undefined };
+}
+
+/**
+ * Open a lab: its spec, a lock (unless `readOnly`, as for a dry run), its ledger and admin password.
+ * Only `createPassword` (deploy) generates a missing password; everything else reads it, or renders a
+ * placeholder, and so creates no secret.
+ */
+export async function openLab(ctx: CommandContext, options: OpenLabOptions): Promise<LabSession> {
+  registerEnvironmentSecrets(ctx.env);
   const loaded = await loadLabSpec(
     ctx.cwd,
     options.answers,
@@ -70,7 +93,10 @@ export async function openLab(
     const ledger = options.readOnly
       ? await Ledger.inspect(dir, loaded.spec.name, simulated)
       : await Ledger.open(dir, loaded.spec.name, options.command, simulated);
-    const adminPassword = await resolveAdminPassword(loaded.spec, dir);
+    const adminPassword =
+      options.createPassword && !options.readOnly
+        ? await resolveAdminPassword(loaded.spec, dir)
+        : ((await readAdminPassword(loaded.spec, dir)) ?? PASSWORD_NOT_GENERATED);
     return {
       spec: loaded.spec,
       source: loaded.source,
@@ -78,7 +104,7 @@ export async function openLab(
       simulated: ledger.simulated || simulated,
       ledger,
       adminPassword,
-      secrets: [adminPassword],
+      secrets: registeredSecrets(),
       release: () => lock.release(),
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { InputError, InterruptedError, JobError, LxdstackError, errorMessage } from '../util/errors.js';
 import { redactText } from '../util/redact.js';
-import type { Ledger } from '../state/ledger.js';
+import { LedgerWriteError, type Ledger } from '../state/ledger.js';
 
 // One step of a lifecycle: a postcondition checked first (skip when it already holds), the action, and
 // the exact commands it runs (for --dry-run and `lxdstack plan`). executeStep records the step in the
@@ -54,13 +54,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Failures that retrying cannot fix: bad input, interruption, preflight refusal. */
+/** Failures that retrying cannot fix: bad input or files (exit 2), interruption, preflight refusal, a lock. */
 function isPermanent(error: unknown): boolean {
   return (
     error instanceof InputError ||
     error instanceof InterruptedError ||
-    (error instanceof LxdstackError && error.exitCode === 3)
+    (error instanceof LxdstackError && error.exitCode !== 1)
   );
+}
+
+/** Record the step's end; a ledger that cannot be written must not replace the step's own error. */
+async function recordFailure(ledger: Ledger, name: string, error: string): Promise<unknown> {
+  try {
+    await ledger.stepFinished(name, 'failed', error);
+    return undefined;
+  } catch (ledgerError) {
+    return ledgerError;
+  }
 }
 
 export async function executeStep(
@@ -96,17 +106,17 @@ export async function executeStep(
         try {
           await sleep(options.retryDelayMs ?? 2000, io.signal);
         } catch (sleepError) {
-          await ledger.stepFinished(step.name, 'failed', 'interrupted');
-          throw stepFailure(step, sleepError, options, clean);
+          const ledgerError = await recordFailure(ledger, step.name, 'interrupted');
+          throw stepFailure(step, sleepError, options, clean, ledgerError);
         }
         continue;
       }
-      await ledger.stepFinished(
+      const ledgerError = await recordFailure(
+        ledger,
         step.name,
-        'failed',
         interrupted ? 'interrupted' : clean(errorMessage(error)),
       );
-      throw stepFailure(step, interrupted ? new InterruptedError() : error, options, clean);
+      throw stepFailure(step, interrupted ? new InterruptedError() : error, options, clean, ledgerError);
     }
   }
 }
@@ -116,18 +126,33 @@ function stepFailure(
   error: unknown,
   options: ExecuteOptions,
   clean: (text: string) => string,
+  ledgerError?: unknown,
 ): LxdstackError {
+  // The same ledger failure twice (the step's write, then recording the failure) is said once.
+  const ledgerNote =
+    ledgerError !== undefined && !(error instanceof LedgerWriteError)
+      ? [`The ledger could not record this failure: ${clean(errorMessage(ledgerError))}`]
+      : [];
   if (error instanceof InterruptedError) {
     return new InterruptedError(
-      `Interrupted during "${step.title}"; run \`${options.resumeCommand}\` to resume from this step.`,
+      `Interrupted during "${step.title}"; run \`${options.resumeCommand}\` to resume from this step.${ledgerNote.length ? ` ${ledgerNote[0]}` : ''}`,
     );
   }
-  if (error instanceof LxdstackError && error.exitCode !== 1) return error;
+  if (error instanceof LxdstackError && error.exitCode !== 1) {
+    return ledgerNote.length
+      ? new LxdstackError(error.message, {
+          exitCode: error.exitCode,
+          details: [...error.details, ...ledgerNote],
+          cause: error,
+        })
+      : error;
+  }
   const cause = clean(errorMessage(error).trim()).replace(/\.$/, '');
   const advice = step.advice?.(error);
   return new JobError(`Step "${step.title}" failed: ${cause}.`, {
     details: [
       ...(error instanceof LxdstackError ? error.details.map(clean) : []),
+      ...ledgerNote,
       ...(advice ? [`Next: ${clean(advice)}`] : []),
       `Then run \`${options.resumeCommand}\` to resume from this step.`,
     ],

@@ -1,4 +1,4 @@
-import { TimeoutError, errorMessage } from '../util/errors.js';
+import { InterruptedError, JobError, TimeoutError, errorMessage } from '../util/errors.js';
 import type { Ledger, ResourceRecord } from '../state/ledger.js';
 import type { LabPorts } from './ports.js';
 import type { Step } from './steps.js';
@@ -6,7 +6,9 @@ import type { Step } from './steps.js';
 // Teardown walks the ledger newest first and removes only what this lab created: OpenStack resources,
 // then the model (escalating: destroy-model, then --force --no-wait, then LXD-level removal of what is
 // left), then the controller unless kept, then LXD resources and host changes; it ends by checking the
-// host is clean and reporting what remained.
+// host is clean and reporting what remained. A record is released only once its thing is seen to be
+// gone (a controller that is gone took its models with it); Ctrl-C stops teardown where it is, never
+// escalating to force, and the next teardown resumes.
 
 export interface TeardownInput {
   ledger: Ledger;
@@ -25,6 +27,34 @@ export interface TeardownInput {
 /** Models and controllers of this lab, newest first. */
 function liveNewestFirst(ledger: Ledger, kind: ResourceRecord['kind']): ResourceRecord[] {
   return ledger.liveResources(kind).reverse();
+}
+
+/** Ctrl-C during a step: stop here (exit 130, resumable), whatever the call in flight said. */
+function stopIfInterrupted(signal: AbortSignal, error?: unknown): void {
+  if (signal.aborted || error instanceof InterruptedError) throw new InterruptedError();
+}
+
+/** Poll `gone` until it holds or `timeoutMs` passes (a forced destroy with --no-wait returns early). */
+async function goneWithin(
+  gone: () => Promise<boolean>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await gone()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(2000, Math.max(0, deadline - Date.now())));
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+    stopIfInterrupted(signal);
+  }
 }
 
 function splitModelName(record: ResourceRecord): { controller: string; model: string } {
@@ -70,26 +100,53 @@ export function teardownSteps(input: TeardownInput): Step[] {
       const removed: string[] = [];
       for (const record of liveNewestFirst(ledger, 'model')) {
         const names = splitModelName(record);
+        const gone = async () =>
+          (await ports.juju.controllerHealth(names.controller)) === 'absent' ||
+          !(await ports.juju.modelExists(names.controller, names.model));
+        if ((await ports.juju.controllerHealth(names.controller)) === 'absent') {
+          io.report(`controller ${names.controller} is gone, and model ${names.model} with it`);
+          // Its machines may outlive it on this host (a controller container deleted by hand).
+          if (!input.remoteTarget) {
+            for (const note of await ports.lxd.removeModelLeftovers(names.model)) io.report(note);
+          }
+          await ledger.releaseResource(record.id);
+          continue;
+        }
         if (!(await ports.juju.modelExists(names.controller, names.model))) {
           await ledger.releaseResource(record.id);
           continue;
         }
+        let forced = false;
         try {
           await ports.juju.destroyModel({ ...names, force: false, timeoutMs: input.gracefulTimeoutMs });
         } catch (error) {
+          stopIfInterrupted(io.signal, error);
           const why =
             error instanceof TimeoutError ? 'did not finish in time' : errorMessage(error).split('\n')[0];
           io.report(`destroy-model ${why}; forcing (--force --no-wait)`);
+          forced = true;
           try {
             await ports.juju.destroyModel({ ...names, force: true, timeoutMs: input.gracefulTimeoutMs });
           } catch (forceError) {
+            stopIfInterrupted(io.signal, forceError);
             io.report(
-              `forced destroy-model failed too (${errorMessage(forceError).split('\n')[0]}); removing its LXD instances and profile`,
+              `forced destroy-model failed too (${errorMessage(forceError).split('\n')[0]})${input.remoteTarget ? '' : '; removing its LXD instances and profile'}`,
             );
           }
           if (!input.remoteTarget) {
             for (const note of await ports.lxd.removeModelLeftovers(names.model)) io.report(note);
           }
+        }
+        // Released only when juju no longer knows the model; a forced destroy (--no-wait) may take a while.
+        if (!(await goneWithin(gone, forced ? input.gracefulTimeoutMs : 0, io.signal))) {
+          throw new JobError(
+            `model ${record.name} still exists after ${forced ? 'a forced ' : ''}destroy-model${input.remoteTarget ? ' (a remote target: there is no LXD-level removal to fall back on)' : ''}`,
+            {
+              details: [
+                `Look at it with \`juju status -m ${record.name}\`; \`juju destroy-model ${record.name} --force\` removes it by hand.`,
+              ],
+            },
+          );
         }
         await ledger.releaseResource(record.id);
         removed.push(record.name);
@@ -123,11 +180,17 @@ export function teardownSteps(input: TeardownInput): Step[] {
             timeoutMs: input.gracefulTimeoutMs,
           });
         } catch (error) {
+          stopIfInterrupted(io.signal, error);
           io.report(`destroy-controller failed (${errorMessage(error).split('\n')[0]}); killing it`);
           await ports.juju.destroyController({
             controller: record.name,
             force: true,
             timeoutMs: input.gracefulTimeoutMs,
+          });
+        }
+        if ((await ports.juju.controllerHealth(record.name)) !== 'absent') {
+          throw new JobError(`controller ${record.name} is still known to juju after destroy-controller`, {
+            details: [`\`juju kill-controller ${record.name}\` removes it by hand.`],
           });
         }
         await ledger.releaseResource(record.id);

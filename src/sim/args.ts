@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { SimCommandFailure } from './failure.js';
 
 // Flag parsing in the manner of juju's gnuflag: `--name value`, `--name=value`, short aliases,
@@ -69,11 +71,21 @@ export function boolFlag(parsed: ParsedArgs, name: string): boolean {
   return parsed.flags[name] === true;
 }
 
-/** `k=v` pairs (as given to --config) into a map; a bad pair is a usage error. */
+/**
+ * `k=v` pairs (as given to --config) into a map; a value without `=` names a YAML file of such pairs,
+ * as juju's `--config FILE` does. A bad pair is a usage error.
+ */
 export function keyValues(pairs: readonly string[], flag: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
+    if (eq <= 0 && existsSync(pair)) {
+      const doc = parse(readFileSync(pair, 'utf8')) as unknown;
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+        throw new SimCommandFailure(`invalid value "${pair}" for option --${flag}: not a YAML map`, 2);
+      for (const [key, value] of Object.entries(doc)) result[key] = String(value);
+      continue;
+    }
     if (eq <= 0)
       throw new SimCommandFailure(`invalid value "${pair}" for option --${flag}: expected "key=value"`, 2);
     result[pair.slice(0, eq)] = pair.slice(eq + 1);

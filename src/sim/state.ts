@@ -167,7 +167,7 @@ export async function updateSimState<T>(
   try {
     const state = await readSimState(dir);
     const result = await change(state);
-    await writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);
+    await writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(state, null, 1)}\n`, 0o600);
     return result;
   } finally {
     await release();

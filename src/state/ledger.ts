@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/fs.js';
-import { InputError } from '../util/errors.js';
+import { ExitCode, FileAccessError, InputError, LxdstackError } from '../util/errors.js';
 
 // The lab's ledger, .lxdstack/<lab>/state.json: every resource the lab created (or host value it changed)
 // and every step's progress, recorded before and after each action, so that a run killed anywhere can
@@ -80,8 +80,26 @@ export function newRunId(): string {
   return `${new Date().toISOString().replaceAll(/[-:]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 }
 
+/**
+ * The ledger could not be written (disk full, read-only, permissions): exit 2, one sentence. What the run
+ * did since the last good write is not recorded; the next run's postconditions look at the world again.
+ */
+export class LedgerWriteError extends LxdstackError {
+  constructor(path: string, cause: unknown) {
+    const why = new FileAccessError('write', path, cause).message;
+    super(
+      `${why}; the lab's ledger is not up to date. Free space or fix the folder's permissions, then run the same command again.`,
+      {
+        exitCode: ExitCode.usage,
+        cause,
+      },
+    );
+  }
+}
+
 export class Ledger {
-  private pending: Promise<void> = Promise.resolve();
+  /** The last write queued; never rejected, so one failed write does not fail the ones after it. */
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -209,12 +227,20 @@ export class Ledger {
     return record;
   }
 
-  /** Writes are serialised and atomic. */
+  /**
+   * Writes are serialised and atomic. Each writes the whole ledger as it is when asked, and each succeeds
+   * or fails on its own: an earlier failure does not fail a later write.
+   */
   save(): Promise<void> {
-    if (!this.persistent) return this.pending;
+    if (!this.persistent) return Promise.resolve();
     const text = `${JSON.stringify(this.state, null, 2)}\n`;
-    this.pending = this.pending.then(() => writeFileAtomic(this.path, text, 0o600));
-    return this.pending;
+    const write = this.queue
+      .then(() => writeFileAtomic(this.path, text, 0o600))
+      .catch((error: unknown) => {
+        throw new LedgerWriteError(this.path, error);
+      });
+    this.queue = write.catch(() => undefined);
+    return write;
   }
 }
 

@@ -6,6 +6,8 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   preflight: 3,
+  /** Another lxdstack holds the lab's lock. */
+  locked: 4,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -39,10 +41,68 @@ export class JobError extends LxdstackError {
   }
 }
 
+/** What an OS error code means, in words a person acts on. */
+const FILE_ERROR_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOENT: 'the folder it goes in does not exist',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EEXIST: 'something else is already there',
+  EBUSY: 'the file is busy',
+  ETXTBSY: 'the file is busy',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EIO: 'input/output error',
+  EXDEV: 'it is on another file system',
+  EINVAL: 'the file system does not allow it',
+  ENXIO: 'nothing is reading from it',
+};
+
+/** The OS error codes that are about the file or the machine, never a bug in lxdstack. */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code in FILE_ERROR_REASONS && 'syscall' in (error as object);
+}
+
+/** A file that cannot be read or written: exit 2, `cannot write PATH: reason`. */
+export class FileAccessError extends LxdstackError {
+  readonly path: string;
+  readonly code: string | undefined;
+  constructor(operation: 'read' | 'write', path: string, cause: unknown) {
+    if (cause instanceof FileAccessError) {
+      super(cause.message, { exitCode: ExitCode.usage, cause });
+      this.path = cause.path;
+      this.code = cause.code;
+      return;
+    }
+    const code = (cause as { code?: string } | null)?.code;
+    const reason = (code && FILE_ERROR_REASONS[code]) ?? errorMessage(cause);
+    super(`cannot ${operation} ${path}: ${reason}${code ? ` (${code})` : ''}`, {
+      exitCode: ExitCode.usage,
+      cause,
+    });
+    this.path = path;
+    this.code = code;
+  }
+}
+
 /** Preflight refused to go on: exit 3. */
 export class PreflightError extends LxdstackError {
   constructor(message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
     super(message, { ...options, exitCode: ExitCode.preflight });
+  }
+}
+
+/** Another lxdstack holds the lab's lock: exit 4, naming the holder. */
+export class LabLockedError extends LxdstackError {
+  constructor(message: string) {
+    super(message, { exitCode: ExitCode.locked });
   }
 }
 

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { parseAllDocuments, parseDocument, stringify, type Document } from 'yaml';
 import { InputError, errorMessage } from './errors.js';
+import { readInputFile } from './fs.js';
 
 /** Inputs larger than this are refused before parsing, so a huge file can never hang a command. */
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
@@ -52,24 +52,12 @@ export function parseYamlDocuments(text: string, source: string): unknown[] {
   return docs.map((doc) => toPlain(doc, source));
 }
 
-/** Read a YAML file with a size limit; a missing or unreadable file is an InputError saying what to do. */
+/**
+ * Read a YAML file with a size limit; a missing, unreadable or non-regular file (a FIFO would block
+ * forever) is an error saying what to do.
+ */
 export async function readYamlText(path: string, what: string, maxBytes = MAX_YAML_BYTES): Promise<string> {
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch {
-    throw new InputError(`${what} ${path} does not exist; check the path.`);
-  }
-  if (size > maxBytes) {
-    throw new InputError(
-      `${path}: the file is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxBytes / 1024)} KiB limit for ${what}.`,
-    );
-  }
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${what} ${path} cannot be read: ${errorMessage(error)}`);
-  }
+  return readInputFile(path, what, maxBytes);
 }
 
 /**

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { access, readFile, readdir, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ADMIN_PASSWORD,
@@ -9,6 +9,9 @@ import {
   newSimLab,
   simFootprint,
 } from '../pipeline/sim-lab.js';
+import { Ledger } from '../../src/state/ledger.js';
+import { acquireLabLock } from '../../src/state/lock.js';
+import { pathExists } from '../../src/util/fs.js';
 
 // deploy, teardown, plan and dry-run through the CLI's command line on the simulator, in this process
 // (the lock case spawns the built CLI: the lock must name another process).
@@ -83,24 +86,24 @@ test('deploy --dry-run prints every step with its exact command and runs none', 
 
 test('teardown without a terminal and without --yes refuses with exit 2 pointing to --yes', async (t) => {
   const lab = await newSimLab();
+  // A lab with something recorded (a lab with nothing recorded has nothing to confirm).
+  const recorded = await Ledger.open(lab.labDir, 'openstack-lab', 'deploy', true);
+  await recorded.recordResource({ kind: 'controller', name: 'lxdstack' });
   const result = await cli(lab, ['teardown', '--simulate']);
   t.is(result.exitCode, 2);
   t.regex(result.stderr, /Pass --yes to confirm/);
 });
 
-test('a second deploy of the same lab refuses, naming the holder pid', async (t) => {
+test('a second deploy of the same lab refuses with exit 4, naming the holder pid', async (t) => {
   const lab = await newSimLab();
-  await cli(lab, ['plan']);
-  await writeFile(
-    join(lab.labDir, 'lock'),
-    JSON.stringify({ pid: process.pid, command: 'deploy', since: new Date().toISOString() }),
-  );
-  // The lock names this test's pid, so the deploy that finds it must be another process.
+  const lock = await acquireLabLock(lab.labDir, 'deploy');
+  // The lock is this test's, so the deploy that finds it must be another process.
   const result = await spawnedCli(lab, ['deploy', '--simulate']);
-  t.is(result.exitCode, 2);
+  await lock.release();
+  t.is(result.exitCode, 4);
   t.regex(
     result.stderr,
-    new RegExp(`locked by another lxdstack \\(pid ${process.pid}, running \`deploy\`\\)`),
+    new RegExp(`locked by another lxdstack: pid ${process.pid} running \`lxdstack deploy\` since `),
   );
 });
 
@@ -129,11 +132,10 @@ test('plan renders the lab, validates it and lists the changes and the ordered s
     ['preflight', 'prepare-lxd', 'controller', 'model', 'deploy', 'wait', 'expose', 'configure', 'verify'],
   );
   t.true(plan.files.some((f) => f.endsWith('bundle.yaml')));
-  const bundleFiles = await readdir(lab.labDir);
-  t.true(bundleFiles.includes('lxd-profile.yaml'));
+  // plan lists the files deploy writes, and writes none of them
+  t.true(plan.files.some((f) => f.endsWith('lxd-profile.yaml')));
+  t.false(await pathExists(lab.labDir));
   t.false(json.stdout.includes(ADMIN_PASSWORD));
-  // The rendered bundle carries the password (mode 0600); the plan output never does.
-  t.true((await readFile(join(lab.labDir, 'bundle.yaml'), 'utf8')).includes(ADMIN_PASSWORD));
 });
 
 test('deploy --engine conjure-up runs the spell headless, records the model it creates, and teardown removes it', async (t) => {

@@ -51,8 +51,8 @@ test('the juju port gets its runner again after it failed to come up', async (t)
       return versionRunner;
     },
   });
-  await t.throwsAsync(port.flavour(), { message: /not running yet/ });
-  t.is(await port.flavour(), '3');
-  t.is(await port.flavour(), '3');
+  await t.throwsAsync(port.debugLog('c', 'm', 1), { message: /not running yet/ });
+  t.is(await port.debugLog('c', 'm', 1), '3.6.1-genericlinux-amd64\n');
+  t.is(await port.debugLog('c', 'm', 1), '3.6.1-genericlinux-amd64\n');
   t.is(attempts, 2);
 });
