@@ -5,6 +5,7 @@
 // of the instances' own memory cgroups. In-process, through dist/, like `lxdstack verify --suite compute`.
 // Needs `bash scripts/test-services.sh up`; fails if the services are not there.
 import { readFileSync, readdirSync } from 'node:fs';
+import { clearInterval, setInterval } from 'node:timers';
 import { createOpenStackClient } from '../../dist/src/openstack/client.js';
 import { runSmokeSuite } from '../../dist/src/smoke/suite.js';
 
