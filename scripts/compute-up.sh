@@ -11,7 +11,7 @@
 #   /etc/libvirt/hooks/lxc        copies Nova's config drive into the container (see write_hook)
 #   Glance image lxdstack-lxc     a bare ext4 root file system built here from Debian's busybox-static, whose
 #                                 init runs #cloud-config runcmd user-data and prints cloud-init's final line
-#   flavor lxdstack.lxc           128 MiB, 1 vCPU, 1 GiB
+#   flavor lxdstack.lxc           128 MiB, 1 vCPU, root disk of the image's size
 # The fake compute of openstack-up.sh is switched off (stopped, its service record and resource provider
 # deleted) and stays off while $OS_STATE/real-compute exists.
 #
@@ -183,9 +183,12 @@ ensure_image() {
 }
 
 ensure_flavor() {
-  openstack flavor show "$FLAVOR" >/dev/null 2>&1 && return 0
-  openstack flavor create "$FLAVOR" --ram 128 --vcpus 1 --disk 1 >/dev/null
-  log "flavor $FLAVOR created (128 MiB, 1 vCPU, 1 GiB)"
+  # disk 0: the root disk is the image's own size, so Nova neither grows the file nor resizes its file system
+  local disk; disk=$(openstack flavor show "$FLAVOR" -f value -c disk 2>/dev/null || true)
+  [ "$disk" = 0 ] && return 0
+  if [ -n "$disk" ]; then openstack flavor delete "$FLAVOR"; fi
+  openstack flavor create "$FLAVOR" --ram 128 --vcpus 1 --disk 0 >/dev/null
+  log "flavor $FLAVOR created (128 MiB, 1 vCPU, the image's disk)"
 }
 
 # ------------------------------------------------------------------ libvirt

@@ -92,7 +92,8 @@ export async function waitActive(
         `instance ${last.name} went to ERROR: ${last.fault?.message ?? 'nova gave no fault'}; read nova-conductor's and nova-compute's logs.`,
       );
     }
-    await sleep(500, signal);
+    // once a second: ten instances polled faster would load nova-api on a small host more than they learn
+    await sleep(1000, signal);
   }
   throw new Error(
     `instance ${last?.name ?? id} was still ${last?.status ?? 'unknown'} after ${Math.round(budgetMs / 1000)} s; the compute host is slow or stuck, read nova-compute's log.`,
