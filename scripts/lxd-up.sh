@@ -16,21 +16,14 @@ IMAGE=busybox
 
 log() { printf '[lxd-up %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
+# shellcheck source=lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
 daemon_ok() { timeout 5 lxc query /1.0 >/dev/null 2>&1; }
 
 install_pkgs() {
   # dnsmasq-base is only a Recommends of lxd, but a managed bridge cannot be created without it.
-  local pkgs="lxd lxd-client dnsmasq-base lxcfs uidmap rsync squashfs-tools attr xz-utils busybox-static nftables"
-  local missing="" p
-  for p in $pkgs; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
-  done
-  [ -z "$missing" ] && return 0
-  log "apt-get install$missing"
-  [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ] || apt-get update -qq
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >"$WORK/apt.log" 2>&1 \
-    || { tail -20 "$WORK/apt.log"; die "apt-get install failed (log: $WORK/apt.log)"; }
+  apt_install "$WORK/apt.log" lxd lxd-client dnsmasq-base lxcfs uidmap rsync squashfs-tools attr xz-utils \
+    busybox-static nftables
 }
 
 start_daemon() {

@@ -7,17 +7,19 @@
 #   Keystone v3  http://127.0.0.1:5000/v3  (uwsgi)  Glance v2  http://127.0.0.1:9292 (file store)
 #   Placement    http://127.0.0.1:8778     (uwsgi)  Nova v2.1  http://127.0.0.1:8774/v2.1 (uwsgi)
 #   Neutron API  http://127.0.0.1:9696     (neutron-server, ML2, no agents; nova's server GET needs it)
-#   nova-conductor, nova-scheduler, nova-compute with compute_driver=fake.FakeDriver
+#   nova-conductor, nova-scheduler, and nova-compute with compute_driver=fake.FakeDriver unless the real
+#   compute of compute-up.sh (libvirt-LXC) replaces it
 #   Measured on the 2-core/24 GiB Debian 12 VM: install ~110 s (138 MB of .debs), bring-up ~60 s,
 #   verify ~7 s, ~1.4 GB RAM. Keystone+Glance only (OS_SMOKE_NO_NOVA=1): bring-up ~21 s, ~0.55 GB.
 #
 # No systemd needed (PID 1 here is not systemd): every daemon is started directly with a
-# pidfile under $STATE/run and stopped by that pid. Package postinsts are prevented from
-# starting anything (temporary /usr/sbin/policy-rc.d during apt-get install).
+# pidfile under $STATE/run and stopped by that pid. Packages come through lib/apt.sh (waits for the
+# dpkg lock, refreshes old package lists, keeps postinsts from starting anything).
 #
 # Usage:  openstack-up.sh [up|verify|down|status|env]    (default: up then verify)
 # Env:    OS_SMOKE_STATE (default /var/lib/lxdstack-openstack)  OS_SMOKE_PASSWORD (default smoke-secret)
 #         OS_SMOKE_TIMEOUT (seconds for the whole 'up', default 900)  OS_SMOKE_NO_NOVA=1 (keystone+glance only)
+#         OS_SMOKE_FAKE_COMPUTE=0 (no fake nova-compute: compute-up.sh brings the real one)
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin   # system python3, not pyenv shims
 
@@ -36,6 +38,8 @@ DEADLINE=$((T0 + TIMEOUT))
 
 log()  { printf '[%s +%3ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - T0 ))" "$*" >&2; }
 die()  { log "FATAL: $*"; exit 1; }
+# shellcheck source=lib/apt.sh
+. "$(dirname "$0")/lib/apt.sh"
 left() { local l=$((DEADLINE - $(date +%s))); [ $l -gt 0 ] || die "global timeout ${TIMEOUT}s exceeded"; echo $l; }
 # wait_for <seconds> <description> <command...>
 wait_for() {
@@ -60,20 +64,9 @@ http_up() { curl -s -o /dev/null -m 3 "$1"; }
 # ---------------------------------------------------------------- install
 PKGS="mariadb-server python3-pymysql rabbitmq-server keystone python3-keystoneclient python3-openstackclient glance placement-api nova-api nova-conductor nova-scheduler python3-nova neutron-rpc-server neutron-api curl jq uwsgi-plugin-python3"
 install_pkgs() {
-  local missing=""
-  for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"; done
-  [ -z "$missing" ] && { log "packages already installed"; return 0; }
-  log "installing:$missing"
-  local made_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1; fi
-  [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -1)" ] || apt-get update -qq
-  # every debconf question of these packages defaults to "don't configure" — nothing to preseed,
-  # but force the noninteractive frontend and keep our hands on the config.
-  DEBIAN_FRONTEND=noninteractive timeout "$(left)" apt-get install -y -q --no-install-recommends \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $missing >"$LOG/apt.log" 2>&1 \
-    || { if [ $made_policy = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi; tail -20 "$LOG/apt.log"; die "apt-get install failed"; }
-  if [ $made_policy = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
-  log "packages installed"
+  # shellcheck disable=SC2086
+  apt_install "$LOG/apt.log" $PKGS
+  if [ -n "$APT_INSTALLED" ]; then log "packages installed"; else log "packages already installed"; fi
 }
 
 # ---------------------------------------------------------------- MariaDB (no TCP at all)
@@ -321,7 +314,12 @@ for name, typ, port, path in services:
     if u is None:
         u = ks.users.create(name, domain="default", password=P, default_project=svc_proj)
     else:
-        ks.users.update(u, password=P)
+        # re-setting an unchanged password would revoke the service's tokens (nova's 401s after a re-run)
+        try:
+            session.Session(auth=v3.Password(auth_url=f"http://{H}:5000/v3", username=name, password=P,
+                user_domain_id="default", project_name="service", project_domain_id="default")).get_token()
+        except Exception:
+            ks.users.update(u, password=P)
     ks.roles.grant(admin_role, user=u, project=svc_proj)
     s = one(ks.services, name=name) or ks.services.create(name, type=typ, description=f"{name} service")
     have = {e.interface for e in ks.endpoints.list(service=s)}
@@ -355,6 +353,10 @@ neutron_up() {
   log "Neutron API ready (no agents)"
 }
 
+# The fake compute runs unless the real one (scripts/compute-up.sh, which leaves $STATE/real-compute) serves
+# the cloud, or the caller says it will (OS_SMOKE_FAKE_COMPUTE=0, as test-services.sh does).
+fake_compute_wanted() { [ "${OS_SMOKE_FAKE_COMPUTE:-1}" != 0 ] && [ ! -f "$STATE/real-compute" ]; }
+
 nova_up() {
   local c="--config-file $ETC/nova/nova.conf"
   local L="$LOG/nova-manage.log"
@@ -372,18 +374,25 @@ nova_up() {
   uwsgi_up nova-api 8774 /usr/bin/nova-api-wsgi "OS_NOVA_CONFIG_DIR=$ETC/nova" 3 1
   start_daemon nova-conductor nova-conductor $c --log-file "$LOG/nova-conductor.log"
   start_daemon nova-scheduler nova-scheduler $c --log-file "$LOG/nova-scheduler.log"
-  # /usr/bin/nova-compute lives in the nova-compute package, which drags in qemu/libvirt
-  # (nova-compute-kvm); the fake driver needs none of that, so run the entry point from python3-nova.
-  start_daemon nova-compute /usr/bin/python3 -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
-    $c --log-file "$LOG/nova-compute.log"
+  local binaries="'nova-conductor','nova-scheduler'" want=2
+  if fake_compute_wanted; then
+    # /usr/bin/nova-compute lives in the nova-compute package, which drags in qemu/libvirt
+    # (nova-compute-kvm); the fake driver needs none of that, so run the entry point from python3-nova.
+    start_daemon nova-compute /usr/bin/python3 -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
+      $c --log-file "$LOG/nova-compute.log"
+    binaries="$binaries,'nova-compute'" want=3
+  else
+    log "no fake compute: the real one of compute-up.sh serves this cloud"
+  fi
   wait_for 60 "nova-api :8774" http_up "http://$HOST:8774/"
-  # ready = conductor, scheduler and compute have all heart-beaten since we (re)started them
+  # ready = conductor, scheduler (and the fake compute) have all heart-beaten since we (re)started them
   # (a stale 'up' record from a previous run must not count), and the compute host is mapped to cell1.
   sql1() { mariadb --socket="$SOCK" -uroot -N -e "$1"; }
   heartbeats_ok() { [ "$(sql1 "select count(distinct s.binary) from nova.services s where s.host='fake-compute-1'
-      and s.deleted=0 and s.binary in ('nova-conductor','nova-scheduler','nova-compute')
-      and greatest(s.created_at, coalesce(s.updated_at, s.created_at)) >= '$since'")" = 3 ]; }
-  wait_for 180 "nova-conductor/scheduler/compute heartbeats" heartbeats_ok
+      and s.deleted=0 and s.binary in ($binaries)
+      and greatest(s.created_at, coalesce(s.updated_at, s.created_at)) >= '$since'")" = $want ]; }
+  wait_for 180 "nova services' heartbeats ($binaries)" heartbeats_ok
+  [ $want = 3 ] || { log "Nova ready (conductor and scheduler heart-beating)"; return 0; }
   nova-manage $c cell_v2 discover_hosts >>"$LOG/nova-manage.log" 2>&1
   mapped() { [ "$(sql1 "select count(*) from nova_api.host_mappings where host='fake-compute-1'")" = 1 ]; }
   wait_for 60 "fake-compute-1 host mapping" mapped

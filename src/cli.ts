@@ -77,6 +77,9 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .option('--out <dir>', 'where reports go (default: .lxdstack/<lab>/reports)')
     .option('--os-cloud <name>', 'verify the cloud named in clouds.yaml instead of the lab')
     .option('--simulate', 'verify a simulated lab')
+    .option('--instances <n>', 'instances of the compute check, each computing its own result (default 3)')
+    .option('--image <name>', "the image to boot (default: the lab's)")
+    .option('--flavor <name>', "the flavor to boot (default: the lab's, else the smallest)")
     .action((opts) => run(async (ctx) => (await import('./commands/verify.js')).runVerify(opts, ctx)));
 
   program

@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import { stringify } from 'yaml';
 import type { LabSpec } from '../lab/schema.js';
 import { PROFILES, type ComponentName } from '../lab/profiles/index.js';
+import { LXC_LOOP_DEVICES, labVirtType } from '../lab/compute.js';
 import { InputError, errorMessage } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
 import { parseYamlDocuments, yamlScalar } from '../util/yaml.js';
@@ -28,7 +29,7 @@ export interface RenderedLab {
 
 export interface RenderOptions {
   adminPassword: string;
-  /** /dev/kvm exists on the host: nova-compute uses kvm and the profile passes the device through. */
+  /** /dev/kvm exists on the host: the default virt-type is then kvm (see lab/compute.ts). */
   hasKvm?: boolean;
 }
 
@@ -89,7 +90,7 @@ function bundleView(spec: LabSpec, options: RenderOptions): object {
     adminPassword: options.adminPassword,
     externalPort: spec.network.externalPort,
     dataPort: `br-ex:${spec.network.externalPort}`,
-    virtType: options.hasKvm ? 'kvm' : 'qemu',
+    virtType: labVirtType(spec, options.hasKvm === true) ?? 'qemu',
   };
 }
 
@@ -141,7 +142,7 @@ function overlayPlans(spec: LabSpec): OverlayPlan[] {
 }
 
 function profileView(spec: LabSpec, options: Pick<RenderOptions, 'hasKvm'>): object {
-  const kvm = spec.profile === 'modern' && options.hasKvm === true;
+  const virtType = labVirtType(spec, options.hasKvm === true);
   return {
     model: spec.model,
     name: `juju-${spec.model}`,
@@ -153,7 +154,10 @@ function profileView(spec: LabSpec, options: Pick<RenderOptions, 'hasKvm'>): obj
     mtu: String(spec.lxd.mtu),
     bridge: spec.lxd.bridge,
     storagePool: spec.lxd.storagePool,
-    kvm,
+    kvm: virtType === 'kvm',
+    // libvirt-LXC instances: Nova loop-mounts each instance's raw root disk inside the compute container
+    loopDevices:
+      virtType === 'lxc' ? Array.from({ length: LXC_LOOP_DEVICES }, (_, n) => `/dev/loop${n}`) : null,
   };
 }
 

@@ -9,6 +9,7 @@ import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
 import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
 import { runDoctorChecks } from '../lxd/doctor.js';
+import { computeHostCheck } from '../lxd/compute-check.js';
 import type { AppliedFix } from '../lxd/host-changes.js';
 import type { ModelProfile, PrepareReport } from '../lxd/prepare.js';
 import { parseYaml } from '../util/yaml.js';
@@ -57,7 +58,10 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   const containerSmoke = options.containerSmoke ?? true;
   const client = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 5_000 });
   const input = { spec, containerSmoke, env: ctx.env };
-  let results = await runDoctorChecks(input, { client });
+  const hasKvm = existsSync('/dev/kvm');
+  const compute = computeHostCheck(spec, { hasKvm, hasLoopControl: existsSync('/dev/loop-control') });
+  const withCompute = (checks: CheckResult[]) => (compute ? [...checks, compute] : checks);
+  let results = withCompute(await runDoctorChecks(input, { client }));
   let fixes: AppliedFix[] | undefined;
 
   let profileReport: PrepareReport | undefined;
@@ -83,10 +87,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         (r) => ['lxd-installed', 'lxd-daemon', 'lxd-socket'].includes(r.id) && r.status === 'fail',
       );
       if (lxdReachable) {
-        const profile = parseYaml(
-          renderLxdProfile(spec, { hasKvm: existsSync('/dev/kvm') }),
-          'lxd-profile.yaml',
-        );
+        const profile = parseYaml(renderLxdProfile(spec, { hasKvm }), 'lxd-profile.yaml');
         profileReport = await prepareLxd(spec, {
           client,
           ledger,
@@ -97,7 +98,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     } finally {
       await lock.release();
     }
-    results = await runDoctorChecks(input, { client });
+    results = withCompute(await runDoctorChecks(input, { client }));
   }
 
   const ok = checksPassed(results);

@@ -5,6 +5,8 @@ import { labHasKvm, planLab } from '../pipeline/render.js';
 import { unitsByMachine } from '../bundle/placement.js';
 import { createLabPorts } from '../pipeline/wiring.js';
 import { writeLine, type CommandContext } from '../util/context.js';
+import { computeCaveats, labVirtType } from '../lab/compute.js';
+import { parseYaml } from '../util/yaml.js';
 
 export interface PlanOptions {
   answers?: string;
@@ -22,10 +24,18 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     readOnly: true,
     ...(options.answers ? { answers: options.answers } : {}),
   });
+  const hasKvm = labHasKvm(session.simulated);
   const plan = await planLab(session.spec, session.dir, session.adminPassword, {
-    hasKvm: labHasKvm(session.simulated),
+    hasKvm,
     write: false,
   });
+  const virtType = labVirtType(session.spec, hasKvm);
+  const caveats = computeCaveats(session.spec);
+  const profile = parseYaml(plan.rendered.lxdProfile, 'lxd-profile.yaml') as {
+    name?: string;
+    devices?: object;
+  };
+  const profileDevices = Object.keys(profile.devices ?? {});
   const ports = createLabPorts({
     session,
     env: ctx.env,
@@ -61,6 +71,8 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
       valid: plan.valid,
       errors: plan.errors,
       applications: plan.paths.applications,
+      ...(virtType ? { compute: { virtType, caveats } } : {}),
+      lxdProfile: { name: profile.name, devices: profileDevices },
       ...(machines ? { machines } : {}),
       changes: plan.changes,
       steps,
@@ -87,6 +99,9 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     return 1;
   }
   writeLine(ctx.stdout, 'Validation: ok');
+  if (virtType) writeLine(ctx.stdout, `Compute: nova-compute virt-type ${virtType}`);
+  for (const caveat of caveats) writeLine(ctx.stdout, `  CAVEAT: ${caveat}`);
+  writeLine(ctx.stdout, `LXD profile ${profile.name ?? ''} devices: ${profileDevices.join(', ')}`);
   if (machines) {
     const { kind, cloud } = session.spec.target;
     writeLine(

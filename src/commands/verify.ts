@@ -1,4 +1,3 @@
-import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleTopology, topologySvg } from '../bundle/graph.js';
 import { createOpenStackClient, type OpenStackClient } from '../openstack/client.js';
@@ -8,13 +7,13 @@ import {
   type OpenStackCredentials,
 } from '../openstack/credentials.js';
 import { configuredLabCredentials } from '../openstack/lab-credentials.js';
-import { EXTERNAL_NETWORK, KEYPAIR, TENANT_NETWORK, hostIsOnNetwork, imagePlan } from '../openstack/plan.js';
 import { readLedgerState, LEDGER_FILE } from '../state/ledger.js';
 import { parseReportFormats, renderTextReport, writeReports } from '../smoke/report.js';
 import { runSmokeSuite } from '../smoke/suite.js';
-import { SUITES, type SmokeInput, type SuiteName } from '../smoke/types.js';
+import { SUITES, type SuiteName } from '../smoke/types.js';
+import { credentialSource, labSuiteInput } from '../smoke/lab-input.js';
+import { hostIPv4Addresses } from '../util/host-addresses.js';
 import { loadLabSpec } from '../lab/load.js';
-import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { ExitCode, InputError, InterruptedError, errorMessage } from '../util/errors.js';
 import { parseYamlDocuments, readYamlText } from '../util/yaml.js';
@@ -33,6 +32,11 @@ export interface VerifyOptions {
   out?: string;
   osCloud?: string;
   simulate?: boolean;
+  /** Instances of the compute check (default max(3, the lab's compute units)). */
+  instances?: string;
+  /** The image and flavor to boot, over the lab's (a cloud without a lab has no names of its own). */
+  image?: string;
+  flavor?: string;
 }
 
 interface Target {
@@ -57,15 +61,17 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
     const directory = labDir(ctx.cwd, spec.name);
     const ledger = await readLedgerState(join(directory, LEDGER_FILE));
     const simulated = options.simulate === true || ledger?.simulated === true;
-    if (simulated)
-      return { spec, labDirectory: directory, simulated, source: `lab ${spec.name} (SIMULATION)` };
-    return {
-      credentials: await configuredLabCredentials(spec, directory),
-      spec,
-      labDirectory: directory,
-      simulated,
-      source: `lab ${spec.name}`,
-    };
+    const lab = { spec, labDirectory: directory, simulated };
+    const from = credentialSource({ env: ctx.env, simulated });
+    const label = `lab ${spec.name}${simulated ? ' (SIMULATION)' : ''}`;
+    if (from.kind === 'none') return { ...lab, source: label };
+    if (from.kind === 'environment')
+      return {
+        ...lab,
+        credentials: credentialsFromEnv(ctx.env),
+        source: `${label} with the OS_* environment`,
+      };
+    return { ...lab, credentials: await configuredLabCredentials(spec, directory), source: label };
   }
   if (options.simulate) return { simulated: true, source: 'SIMULATION' };
   if (ctx.env.OS_AUTH_URL)
@@ -80,28 +86,6 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
   throw new InputError(
     `Nothing to verify: no ${DEFAULT_ANSWERS_FILE} here, no OS_AUTH_URL or OS_CLOUD, no --os-cloud; run \`lxdstack init\`, source a novarc, or pass --os-cloud NAME.`,
   );
-}
-
-function localAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((i) => i !== undefined && i.family === 'IPv4')
-    .map((i) => i!.address);
-}
-
-/** What the suite should expect of the lab: the names its configuration created, its hypervisor and size. */
-function labExpectations(spec: LabSpec): Partial<SmokeInput> {
-  return {
-    hypervisorType: PROFILES[spec.profile].hypervisorType,
-    computeCount: spec.sizing.computeUnits,
-    imageName: imagePlan(spec).name,
-    flavorName: 'm1.tiny',
-    keypairName: KEYPAIR,
-    externalNetworkName: EXTERNAL_NETWORK,
-    tenantNetworkName: TENANT_NETWORK,
-    // ping and SSH are tried only when this host has an address on the floating network (the spell's bridge)
-    floatingNetworkReachable: hostIsOnNetwork(spec.network.externalCidr, localAddresses()),
-  };
 }
 
 /** The lab's topology picture from its rendered bundle, when there is one (HTML report only). */
@@ -123,6 +107,11 @@ async function labTopology(
   }
 }
 
+/** A flag's whole number; anything else becomes NaN, which the suite's input refuses by name. */
+function wholeNumber(text: string): number {
+  return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+}
+
 export async function runVerify(options: VerifyOptions, ctx: CommandContext): Promise<number> {
   const suite = options.suite ?? 'full';
   if (!(SUITES as readonly string[]).includes(suite))
@@ -134,11 +123,16 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
   if (target.credentials) client = await createOpenStackClient(target.credentials);
 
   const report = await runSmokeSuite({
-    suite,
-    computeCount: 1,
-    ...(target.spec ? labExpectations(target.spec) : {}),
+    ...labSuiteInput({
+      suite,
+      ...(target.spec ? { spec: target.spec } : {}),
+      simulated: target.simulated,
+      hostAddresses: hostIPv4Addresses(),
+      ...(options.instances !== undefined ? { instances: wholeNumber(options.instances) } : {}),
+      ...(options.image ? { imageName: options.image } : {}),
+      ...(options.flavor ? { flavorName: options.flavor } : {}),
+    }),
     ...(client ? { client } : {}),
-    simulated: target.simulated,
     signal: ctx.signal,
   });
   const secrets = client?.secrets ?? [];

@@ -50,6 +50,13 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
     'Storage machines: one per ceph-osd unit (sizing.osdCount), used when components.ceph is on',
   'machines.storage.constraints':
     'Juju constraints of each storage machine, e.g. root-disk=100G tags=storage',
+  compute: 'How nova-compute runs instances, and the image configure uploads',
+  'compute.virtType':
+    'modern only: kvm (default with /dev/kvm), qemu (default without), or lxc (containers as instances; testing only)',
+  'compute.image': 'The image configure uploads to Glance (else LXDSTACK_IMAGE, else none)',
+  'compute.image.source': 'A file or http(s) URL: qcow2 for kvm/qemu, a raw ext4 root file system for lxc',
+  'compute.image.checksum': "The image's sha256:HEX, checked before upload",
+  'compute.image.name': 'Its Glance name (default: the series, e.g. jammy, or jammy-lxc for lxc)',
   lxd: "The host's LXD",
   'lxd.storagePool': "LXD storage pool for the lab's containers",
   'lxd.storageDriver': 'dir is recommended when nested; zfs and btrfs break nesting or Ceph',

@@ -25,6 +25,10 @@ export const SCALE_OUT_TARGETS = ['maas', 'lxd-cluster'] as const;
 /** Control-plane machines: three-unit services spread one per machine at 3; more would hold no unit. */
 export const MAX_CONTROL_MACHINES = 3;
 
+/** nova-compute's virt-type (the charm's option); lxc is libvirt-LXC, the nearest thing to nova-lxd today. */
+export const VIRT_TYPES = ['kvm', 'qemu', 'lxc'] as const;
+export type VirtType = (typeof VIRT_TYPES)[number];
+
 /** A Juju constraint string; its syntax is checked in validate.ts, with Juju's own rules. */
 const constraints = z.string();
 const controlCountHint = `use 1 to ${MAX_CONTROL_MACHINES} control machines`;
@@ -84,6 +88,21 @@ export const labSpecSchema = z.strictObject({
       }),
       compute: z.strictObject({ constraints }),
       storage: z.strictObject({ constraints }),
+    })
+    .optional(),
+  /** How nova-compute runs instances, and the image configure uploads (both optional). */
+  compute: z
+    .strictObject({
+      virtType: z.enum(VIRT_TYPES).optional(),
+      image: z
+        .strictObject({
+          /** A file path or an http(s) URL. */
+          source: z.string().min(1),
+          checksum: z.string().regex(/^(sha256:)?[0-9a-fA-F]{64}$/, 'use sha256:HEX (64 hex digits)'),
+          /** The Glance name; default from the profile and series. */
+          name: z.string().min(1).optional(),
+        })
+        .optional(),
     })
     .optional(),
   lxd: z.strictObject({

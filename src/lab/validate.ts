@@ -16,7 +16,18 @@ import { closest } from './suggest.js';
 
 export type Answers = Record<string, unknown>;
 
-const OPTIONAL_PATHS = ['adminPassword', 'proxy.http', 'proxy.https', 'proxy.noProxy'];
+const OPTIONAL_PATHS = [
+  'adminPassword',
+  'proxy.http',
+  'proxy.https',
+  'proxy.noProxy',
+  'compute',
+  'compute.virtType',
+  'compute.image',
+  'compute.image.source',
+  'compute.image.checksum',
+  'compute.image.name',
+];
 const ALL_PATHS = [...specKeyPaths(), ...specKeyPaths({ machines: defaultMachines() }), ...OPTIONAL_PATHS];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -176,6 +187,12 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
   if (candidate.engine === 'conjure-up' && facts.juju !== '2.9') {
     errors.push(
       `engine: conjure-up drives the 2016-2019 nova-lxd spells; use juju for the ${profile} profile`,
+    );
+  }
+  const compute = isPlainObject(candidate.compute) ? candidate.compute : {};
+  if (compute.virtType !== undefined && facts.hypervisorType === 'lxd') {
+    errors.push(
+      `compute.virtType: the ${profile} profile's nova-compute drives LXD (nova-lxd); remove compute.virtType, or use the modern profile`,
     );
   }
   const target = isPlainObject(candidate.target) ? candidate.target : {};

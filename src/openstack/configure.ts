@@ -72,7 +72,7 @@ export interface ConfigureReport {
   durationMs: number;
 }
 
-type Spec = Pick<LabSpec, 'name' | 'profile' | 'series' | 'network'>;
+type Spec = Pick<LabSpec, 'name' | 'profile' | 'series' | 'network' | 'compute'>;
 
 async function hashFile(
   path: string,

@@ -65,12 +65,18 @@ export interface ImagePlan {
   containerFormat: 'bare';
 }
 
-/** nova-lxd boots root tarballs imported as raw (as the spell did); the modern profile boots qcow2. */
-export function imagePlan(spec: Pick<LabSpec, 'profile' | 'series'>, name?: string): ImagePlan {
-  const lxd = PROFILES[spec.profile].hypervisorType === 'lxd';
-  return lxd
-    ? { name: name ?? `${spec.series}-lxd`, diskFormat: 'raw', containerFormat: 'bare' }
-    : { name: name ?? spec.series, diskFormat: 'qcow2', containerFormat: 'bare' };
+/**
+ * The image's Glance name and format: nova-lxd boots root tarballs imported as raw (as the spell did);
+ * modern boots qcow2 under kvm and qemu, and a raw ext4 root file system under lxc (libvirt-LXC loop-mounts
+ * the whole disk). The name is the one given, else the lab's compute.image.name, else from the series.
+ */
+export function imagePlan(spec: Pick<LabSpec, 'profile' | 'series' | 'compute'>, name?: string): ImagePlan {
+  const chosen = name ?? spec.compute?.image?.name;
+  if (PROFILES[spec.profile].hypervisorType === 'lxd')
+    return { name: chosen ?? `${spec.series}-lxd`, diskFormat: 'raw', containerFormat: 'bare' };
+  if (spec.compute?.virtType === 'lxc')
+    return { name: chosen ?? `${spec.series}-lxc`, diskFormat: 'raw', containerFormat: 'bare' };
+  return { name: chosen ?? spec.series, diskFormat: 'qcow2', containerFormat: 'bare' };
 }
 
 /** The tenant subnet's gateway: the first address of its CIDR. */

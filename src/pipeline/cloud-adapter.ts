@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pMemoize from 'p-memoize';
 import type { ImageSource } from '../openstack/configure.js';
-import { PROFILES } from '../lab/profiles/index.js';
+import { credentialSource } from '../smoke/lab-input.js';
+import { hostIPv4Addresses } from '../util/host-addresses.js';
 import type { LabSpec } from '../lab/schema.js';
 import { JobError } from '../util/errors.js';
 import { expandHome } from '../util/paths.js';
@@ -14,12 +15,22 @@ import type { CloudPort, SmokeOutcome } from './ports.js';
 // with the lab's admin password. A simulated lab without OS_* has no endpoint: configuration is skipped
 // with the reason and the smoke suite reports its API checks as skipped.
 
-/** The image configure uploads: LXDSTACK_IMAGE (a path or URL) with LXDSTACK_IMAGE_CHECKSUM. */
-export function imageSourceFromEnv(env: NodeJS.ProcessEnv): ImageSource | undefined {
-  const location = env.LXDSTACK_IMAGE;
-  const checksum = env.LXDSTACK_IMAGE_CHECKSUM;
-  if (!location || !checksum) return undefined;
-  return /^https?:\/\//.test(location) ? { url: location, checksum } : { path: location, checksum };
+/**
+ * The image configure uploads: LXDSTACK_IMAGE (a path or URL) with LXDSTACK_IMAGE_CHECKSUM when set (an
+ * override), else the lab's compute.image. A relative path is read from the current directory.
+ */
+export function labImageSource(spec: LabSpec, env: NodeJS.ProcessEnv): ImageSource | undefined {
+  const fromEnv =
+    env.LXDSTACK_IMAGE && env.LXDSTACK_IMAGE_CHECKSUM
+      ? { location: env.LXDSTACK_IMAGE, checksum: env.LXDSTACK_IMAGE_CHECKSUM }
+      : undefined;
+  const image = spec.compute?.image;
+  const chosen = fromEnv ?? (image ? { location: image.source, checksum: image.checksum } : undefined);
+  if (!chosen) return undefined;
+  const { location, checksum } = chosen;
+  return /^https?:\/\//.test(location)
+    ? { url: location, checksum }
+    : { path: expandHome(location), checksum };
 }
 
 export function cloudPort(input: {
@@ -33,9 +44,11 @@ export function cloudPort(input: {
   signal?: AbortSignal;
 }): CloudPort {
   const { spec, env } = input;
-  const hasEndpoint = Boolean(env.OS_AUTH_URL) || !input.simulated;
+  const source = credentialSource({ env, simulated: input.simulated });
+  const hasEndpoint = source.kind !== 'none';
   const credentials = async () => {
-    if (env.OS_AUTH_URL) return (await import('../openstack/credentials.js')).credentialsFromEnv(env);
+    if (source.kind === 'environment')
+      return (await import('../openstack/credentials.js')).credentialsFromEnv(env);
     const keystoneUrl = await input.keystoneUrl();
     if (!keystoneUrl)
       throw new JobError('keystone has no address in `juju status` yet; wait for it, then deploy again.');
@@ -56,13 +69,16 @@ export function cloudPort(input: {
   return {
     configureUnavailable: () => {
       if (!hasEndpoint) return noEndpoint;
-      if (!imageSourceFromEnv(env))
-        return 'no image to upload: set LXDSTACK_IMAGE (a file or URL) and LXDSTACK_IMAGE_CHECKSUM (sha256:HEX)';
+      if (!labImageSource(spec, env))
+        return 'no image to upload: set compute.image (source and checksum) in the lab answers, or LXDSTACK_IMAGE (a file or URL) and LXDSTACK_IMAGE_CHECKSUM (sha256:HEX)';
       return undefined;
     },
     configure: async (ledger: Ledger) => {
-      const image = imageSourceFromEnv(env);
-      if (!image) throw new JobError('configure needs LXDSTACK_IMAGE and LXDSTACK_IMAGE_CHECKSUM.');
+      const image = labImageSource(spec, env);
+      if (!image)
+        throw new JobError(
+          'configure needs compute.image in the lab answers, or LXDSTACK_IMAGE and LXDSTACK_IMAGE_CHECKSUM.',
+        );
       const sshPublicKey = await readFile(expandHome(spec.sshPublicKey), 'utf8').catch(() => {
         throw new JobError(
           `the SSH public key ${spec.sshPublicKey} (sshPublicKey in the lab answers) cannot be read; create one with \`ssh-keygen\` or point sshPublicKey at yours.`,
@@ -88,19 +104,22 @@ export function cloudPort(input: {
       return (await removeCloudResources(await connect(), ledger, input.signal)).removed;
     },
     verify: async ({ jujuChecks }): Promise<SmokeOutcome> => {
-      const facts = PROFILES[spec.profile];
-      const [{ runSmokeSuite }, { REPORT_FORMATS, renderTextReport, writeReports }] = await Promise.all([
-        import('../smoke/suite.js'),
-        import('../smoke/report.js'),
-      ]);
+      const [{ runSmokeSuite }, { labSuiteInput }, { REPORT_FORMATS, renderTextReport, writeReports }] =
+        await Promise.all([
+          import('../smoke/suite.js'),
+          import('../smoke/lab-input.js'),
+          import('../smoke/report.js'),
+        ]);
+      // the same suite as `lxdstack verify` of this lab
       const report = await runSmokeSuite({
-        suite: 'full',
+        ...labSuiteInput({
+          suite: 'full',
+          spec,
+          simulated: input.simulated,
+          hostAddresses: hostIPv4Addresses(),
+        }),
         ...(hasEndpoint ? { client: await connect() } : {}),
-        simulated: input.simulated,
         jujuChecks,
-        // A simulated lab checked against an outside cloud (OS_*) cannot expect the profile's hypervisor.
-        ...(input.simulated ? {} : { hypervisorType: facts.hypervisorType }),
-        computeCount: spec.sizing.computeUnits,
         ...(input.signal ? { signal: input.signal } : {}),
       });
       const reports = await writeReports(report, REPORT_FORMATS, join(input.labDirectory, 'reports'), {

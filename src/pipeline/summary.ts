@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { LabSpec } from '../lab/schema.js';
+import { computeCaveats } from '../lab/compute.js';
 import type { SmokeOutcome } from './ports.js';
 import type { StepResult } from './task-list.js';
 
@@ -32,6 +33,7 @@ export function deploySummary(input: DeploySummaryInput): string[] {
   lines.push(
     `Lab ${spec.name} (${spec.profile}: OpenStack ${spec.openstackRelease} on ${spec.series}) is deployed in ${spec.controller}:${spec.model}.`,
   );
+  for (const caveat of computeCaveats(spec)) lines.push(`CAVEAT: ${caveat}`);
   for (const { step, outcome } of input.results) {
     const detail = outcome.state === 'skipped' ? `skipped: ${outcome.reason}` : (outcome.note ?? 'done');
     lines.push(`  ${step.title.padEnd(48)} ${detail}`);

@@ -1,10 +1,18 @@
-// The compute check's work: each instance gets cloud-init user-data that runs an independent computation
-// in /bin/sh and prints a marked result on its console; the suite computes the same value here and compares.
+// The compute check's work: each instance gets cloud-init user-data that runs a computation of its own in
+// /bin/sh (one of four kinds, with its own parameters) and prints a marked result on its console; the suite
+// computes the same value here and compares. Each kind costs about half a second of busybox sh at the
+// default size, so ten instances on a small host still answer within seconds of booting.
 
 const MODULUS = 1_000_000_007;
 
+export const COMPUTE_KINDS = ['sum-of-squares', 'fibonacci', 'prime-count', 'collatz-steps'] as const;
+export type ComputeKind = (typeof COMPUTE_KINDS)[number];
+
 export interface ComputeTask {
   index: number;
+  kind: ComputeKind;
+  /** What the instance computes, in words (for the reports). */
+  description: string;
   /** The console line prefix the result follows. */
   marker: string;
   seed: number;
@@ -20,22 +28,115 @@ export function expectedResult(seed: number, iterations: number): string {
   return String(sum);
 }
 
-/** The shell program the instance runs (also run by the unit test under /bin/sh). */
-export function computeScript(marker: string, seed: number, iterations: number): string {
-  return [
-    `i=0; s=0`,
-    `while [ $i -lt ${iterations} ]; do i=$((i+1)); s=$(( (s + (i*i*${seed}) % ${MODULUS}) % ${MODULUS} )); done`,
-    `echo "${marker} $s"`,
-    `echo "${marker} $s" > /dev/console 2>/dev/null || true`,
-  ].join('\n');
+function fibonacci(n: number): string {
+  let [a, b] = [0, 1];
+  for (let i = 0; i < n; i++) [a, b] = [b, (a + b) % MODULUS];
+  return String(a);
 }
 
+function primeCount(below: number): string {
+  let count = 0;
+  for (let i = 2; i < below; i++) {
+    let prime = true;
+    for (let d = 2; d * d <= i; d++) {
+      if (i % d === 0) {
+        prime = false;
+        break;
+      }
+    }
+    if (prime) count++;
+  }
+  return String(count);
+}
+
+function collatzSteps(upTo: number): string {
+  let total = 0;
+  for (let k = 1; k <= upTo; k++) {
+    for (let x = k; x !== 1; total++) x = x % 2 === 0 ? x / 2 : 3 * x + 1;
+  }
+  return String(total);
+}
+
+interface KindPlan {
+  /** The size the kind works on, from the task's iterations and seed. */
+  size: (iterations: number, seed: number) => number;
+  describe: (size: number, seed: number) => string;
+  expected: (size: number, seed: number) => string;
+  /** The sh loop; it leaves the result in $s. */
+  script: (size: number, seed: number) => string;
+}
+
+const KINDS: Record<ComputeKind, KindPlan> = {
+  'sum-of-squares': {
+    size: (iterations) => iterations,
+    describe: (n, seed) => `sum of i²·${seed} mod 1e9+7 for i = 1..${n}`,
+    expected: (n, seed) => expectedResult(seed, n),
+    script: (n, seed) =>
+      `i=0; s=0\nwhile [ $i -lt ${n} ]; do i=$((i+1)); s=$(( (s + (i*i*${seed}) % ${MODULUS}) % ${MODULUS} )); done`,
+  },
+  fibonacci: {
+    size: (iterations, seed) => iterations + seed,
+    describe: (n) => `Fibonacci number F(${n}) mod 1e9+7`,
+    expected: (n) => fibonacci(n),
+    script: (n) =>
+      `i=0; s=0; b=1\nwhile [ $i -lt ${n} ]; do t=$(( (s + b) % ${MODULUS} )); s=$b; b=$t; i=$((i+1)); done`,
+  },
+  'prime-count': {
+    size: (iterations, seed) => Math.floor(iterations / 6) + seed,
+    describe: (n) => `how many primes are below ${n}`,
+    expected: (n) => primeCount(n),
+    script: (n) =>
+      [
+        `s=0; i=2`,
+        `while [ $i -lt ${n} ]; do p=1; d=2`,
+        `  while [ $((d*d)) -le $i ]; do if [ $((i % d)) -eq 0 ]; then p=0; break; fi; d=$((d+1)); done`,
+        `  s=$((s+p)); i=$((i+1))`,
+        `done`,
+      ].join('\n'),
+  },
+  'collatz-steps': {
+    size: (iterations, seed) => Math.floor(iterations / 40) + seed,
+    describe: (n) => `total Collatz steps of 1..${n}`,
+    expected: (n) => collatzSteps(n),
+    script: (n) =>
+      [
+        `s=0; k=1`,
+        `while [ $k -le ${n} ]; do x=$k`,
+        `  while [ $x -ne 1 ]; do if [ $((x % 2)) -eq 0 ]; then x=$((x/2)); else x=$((3*x+1)); fi; s=$((s+1)); done`,
+        `  k=$((k+1))`,
+        `done`,
+      ].join('\n'),
+  },
+};
+
+/** The shell program the instance runs for the sum of squares (also run by the unit test under /bin/sh). */
+export function computeScript(marker: string, seed: number, iterations: number): string {
+  return withMarker(KINDS['sum-of-squares'].script(iterations, seed), marker);
+}
+
+function withMarker(loop: string, marker: string): string {
+  return [loop, `echo "${marker} $s"`, `echo "${marker} $s" > /dev/console 2>/dev/null || true`].join('\n');
+}
+
+/** Instance `index` of a run: the kinds take turns, and every instance has its own seed. */
 export function computeTask(runTag: string, index: number, iterations = 20_000): ComputeTask {
+  const kind = COMPUTE_KINDS[index % COMPUTE_KINDS.length]!;
+  const plan = KINDS[kind];
   const seed = 7 + index * 13;
+  const size = plan.size(iterations, seed);
   const marker = `LXDSTACK-RESULT-${runTag}-${index}`;
-  const script = computeScript(marker, seed, iterations);
+  const script = withMarker(plan.script(size, seed), marker);
   const userData = ['#cloud-config', 'runcmd:', `  - [sh, -c, ${JSON.stringify(script)}]`, ''].join('\n');
-  return { index, marker, seed, iterations, expected: expectedResult(seed, iterations), userData };
+  return {
+    index,
+    kind,
+    description: plan.describe(size, seed),
+    marker,
+    seed,
+    iterations,
+    expected: plan.expected(size, seed),
+    userData,
+  };
 }
 
 /** The value printed after `marker` on a console, if it is there. */
@@ -53,7 +154,12 @@ export function findResult(consoleText: string, marker: string): string | undefi
   return undefined;
 }
 
-/** cloud-init's last line on a console: `Cloud-init v. X finished at ...`. */
+/** cloud-init's last line on a console, `Cloud-init v. X finished at ...`, if it is there. */
+export function cloudInitFinishedLine(consoleText: string): string | undefined {
+  return /Cloud-init v\. \S+ finished at[^\r\n]*/.exec(consoleText)?.[0];
+}
+
+/** Whether cloud-init's last line is on a console. */
 export function cloudInitFinished(consoleText: string): boolean {
-  return /Cloud-init v\. \S+ finished at/.test(consoleText);
+  return cloudInitFinishedLine(consoleText) !== undefined;
 }

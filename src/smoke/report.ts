@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { InputError } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { redactText } from '../util/redact.js';
-import type { CheckResult, SmokeReport } from './types.js';
+import type { CheckResult, InstanceResult, SmokeReport } from './types.js';
 
 // The smoke report in four forms: a text summary, JSON, JUnit XML for CI systems, and one self-contained
 // HTML page. Renderers are pure; writeReports is the only I/O. Every text passes the secrets filter.
@@ -29,6 +29,20 @@ function verdict(report: SmokeReport): { word: string; css: string } {
   if (!report.ok) return { word: 'FAILED', css: 'bad' };
   if (report.summary.pass === 0) return { word: 'NOTHING VERIFIED', css: 'none' };
   return { word: 'PASSED', css: 'ok' };
+}
+
+/** The compute check's instances (one check lists them: the results, or the boot when it failed). */
+function instancesOf(report: SmokeReport): InstanceResult[] {
+  return report.checks.find((c) => c.instances !== undefined)?.instances ?? [];
+}
+
+function instanceOutcome(instance: InstanceResult): string {
+  if (instance.ok) return `${instance.result} as expected`;
+  return instance.error ?? (instance.result === undefined ? 'no result' : `printed ${instance.result}`);
+}
+
+function optionalSeconds(ms: number | undefined): string {
+  return ms === undefined ? '-' : `${seconds(ms)} s`;
 }
 
 function isSimulated(report: SmokeReport, options: RenderOptions): boolean {
@@ -61,6 +75,12 @@ export function renderTextReport(report: SmokeReport, options: RenderOptions = {
     lines.push(
       `  ${SYMBOL[check.outcome]}  ${check.name.padEnd(width)}  ${seconds(check.durationMs).padStart(6)} s${text ? `  ${text}` : ''}`,
     );
+    if (check.instances) {
+      for (const i of check.instances)
+        lines.push(
+          `        instance ${i.index} on ${i.host ?? '?'}: ${i.task} -> ${instanceOutcome(i)} (ACTIVE ${optionalSeconds(i.bootMs)}, result ${optionalSeconds(i.resultMs)})`,
+        );
+    }
   }
   const s = report.summary;
   lines.push(
@@ -184,6 +204,21 @@ export function renderHtmlReport(report: SmokeReport, options: RenderOptions = {
               `<div class="fail-item"><b>${html(c.name)}</b> (${html(c.group)}, ${seconds(c.durationMs)} s)<br>${html(c.cause ?? 'failed')}</div>`,
           )
           .join('\n');
+  const instances = instancesOf(report);
+  const instanceBlock =
+    instances.length === 0
+      ? ''
+      : `<h2>Instances that computed</h2>
+<p class="meta">Each instance ran its own computation from its user-data and printed the result on its console; the value was computed here too and compared. Times are from the boot request.</p>
+<table><thead><tr><th>Instance</th><th>Task</th><th>Expected</th><th>Result</th><th>Host</th><th>ACTIVE after</th><th>Result after</th></tr></thead>
+<tbody>
+${instances
+  .map(
+    (i) =>
+      `<tr><td>${html(i.name)}</td><td>${html(i.task)}</td><td class="num">${html(i.expected)}</td><td><span class="o o-${i.ok ? 'pass' : 'fail'}">${i.ok ? 'OK' : 'FAIL'}</span> ${html(i.ok ? (i.result ?? '') : instanceOutcome(i))}</td><td>${html(i.host ?? '?')}</td><td class="num">${optionalSeconds(i.bootMs)}</td><td class="num">${optionalSeconds(i.resultMs)}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`;
   const banner = simulated
     ? '<div class="banner">SIMULATION — no real cloud was tested; checks that need one are skipped</div>'
     : '';
@@ -207,6 +242,7 @@ ${failureBlock}
 ${rows}
 </tbody></table>
 <p class="meta">Skipped checks could not run here; their reason is given. Skipped is never counted as passed.</p>
+${instanceBlock}
 ${topology}
 </main></body></html>
 `;

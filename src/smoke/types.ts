@@ -7,6 +7,30 @@ export type SuiteName = (typeof SUITES)[number];
 
 export type Outcome = 'pass' | 'fail' | 'skip';
 
+/** What nova reports as a hypervisor's type: lxd (nova-lxd), qemu (kvm or qemu), lxc (libvirt-LXC), fake. */
+export type HypervisorType = 'lxd' | 'qemu' | 'lxc' | 'fake';
+
+/** One instance of the compute check: what it was asked, what it answered, where and how fast. */
+export interface InstanceResult {
+  index: number;
+  name: string;
+  id?: string;
+  /** The computation, in words. */
+  task: string;
+  expected: string;
+  /** What its console printed after its marker; absent while (or when) nothing was printed. */
+  result?: string;
+  ok: boolean;
+  /** The compute host Nova placed it on (admin credentials see it). */
+  host?: string;
+  /** From POST /servers to ACTIVE. */
+  bootMs?: number;
+  /** From POST /servers to the result on the console. */
+  resultMs?: number;
+  /** Why it has no right result, when it has none. */
+  error?: string;
+}
+
 export interface CheckResult {
   name: string;
   /** juju | identity | compute | image | network | instance | cluster | cleanup */
@@ -17,6 +41,8 @@ export interface CheckResult {
   detail?: string;
   /** Why it failed, as a sentence saying what to do. */
   cause?: string;
+  /** The compute check's instances, one by one. */
+  instances?: InstanceResult[];
 }
 
 /** A Juju-level check the caller derived from `juju status` (src/juju's digest), passed in as data. */
@@ -42,12 +68,15 @@ export interface SmokeInput {
   simulated?: boolean;
   jujuChecks?: readonly JujuCheckInput[];
   /** What nova should report: lxd for the nova-lxd profiles, qemu for modern; absent = any type. */
-  hypervisorType?: 'lxd' | 'qemu' | 'fake';
+  hypervisorType?: HypervisorType;
   computeCount: number;
   /** Instances of the compute check (default max(2, computeCount)). */
   instanceCount?: number;
   budgetMs?: SmokeBudget;
-  /** Names from the post-deploy configuration; absent = any active image, the smallest flavor, no keypair check. */
+  /**
+   * Names from the post-deploy configuration (or --image/--flavor). Absent: the only active image (several
+   * fail the image check, asking for a name), the smallest flavor, no keypair check.
+   */
   imageName?: string;
   flavorName?: string;
   keypairName?: string;

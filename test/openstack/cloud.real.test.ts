@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,17 +8,38 @@ import { join } from 'node:path';
 import { createOpenStackClient, type OpenStackClient } from '../../src/openstack/client.js';
 import { configureCloud, removeCloudResources, type ConfigureReport } from '../../src/openstack/configure.js';
 import { OpenStackAuthError } from '../../src/openstack/errors.js';
-import { EXTERNAL_NETWORK, KEYPAIR, ROUTER, TENANT_NETWORK, imagePlan } from '../../src/openstack/plan.js';
+import {
+  EXTERNAL_NETWORK,
+  KEYPAIR,
+  ROUTER,
+  TENANT_NETWORK,
+  flavorsForHost,
+  imagePlan,
+  largestHost,
+} from '../../src/openstack/plan.js';
 import { Ledger } from '../../src/state/ledger.js';
 import { runSmokeSuite } from '../../src/smoke/suite.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { InputError } from '../../src/util/errors.js';
 import { labDir } from '../../src/util/paths.js';
 import { runCli } from '../helpers/cli.js';
-import { TEST_CLOUD, TEST_CLOUD_ENV, resetLabResources, testCloudClient } from './real-cloud.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import {
+  COMPUTE_STATE,
+  TEST_CLOUD,
+  TEST_CLOUD_ENV,
+  TEST_FLAVOR_NAME,
+  TEST_IMAGE_NAME,
+  resetLabResources,
+  testCloudClient,
+  testImageFile,
+} from './real-cloud.js';
 
-// Against the services of scripts/openstack-up.sh, in order: configure twice, the whole smoke suite,
-// `lxdstack verify` with reports, the failure paths, and removal. Serial: each step uses the last one's cloud.
+// Against the services of scripts/test-services.sh (OpenStack APIs, and a real libvirt-LXC compute), in
+// order: configure twice (the lab's image is the real compute's root file system), the whole smoke suite with
+// instances that boot and compute, `lxdstack verify` with reports, the failure paths, and removal. Serial:
+// each step uses the last one's cloud.
 
 const spec = { ...defaultSpec('tutorial-2016'), name: 'oslab' };
 const image = imagePlan(spec).name;
@@ -31,6 +52,7 @@ interface World {
   labDirectory: string;
   imagePath: string;
   checksum: string;
+  imageSize: number;
   first?: ConfigureReport;
 }
 let world: World | undefined;
@@ -41,15 +63,14 @@ async function setUp(): Promise<World> {
   await resetLabResources(client, image);
   const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-os-real-'));
   await writeFile(join(cwd, 'lab.yaml'), `name: ${spec.name}\nprofile: tutorial-2016\n`);
-  const imagePath = join(cwd, 'root.tar.gz');
-  const data = randomBytes(256 * 1024);
-  await writeFile(imagePath, data);
+  const file = await testImageFile();
   world = {
     client,
     cwd,
     labDirectory: labDir(cwd, spec.name),
-    imagePath,
-    checksum: `sha256:${createHash('sha256').update(data).digest('hex')}`,
+    imagePath: file.path,
+    checksum: file.checksum,
+    imageSize: file.size,
   };
   return world;
 }
@@ -69,15 +90,13 @@ test.serial(
     const w = await setUp();
     const report = await configure(w);
     w.first = report;
+    // the flavors that fit the real compute host (this machine), as configure sizes them
+    const flavors = flavorsForHost(largestHost(await w.client.listHypervisors())!);
     t.deepEqual(
       report.items.map((i) => `${i.kind} ${i.name} ${i.action}`),
       [
         `openstack-image ${image} created`,
-        'openstack-flavor m1.tiny created',
-        'openstack-flavor m1.small created',
-        'openstack-flavor m1.medium created',
-        'openstack-flavor m1.large created',
-        'openstack-flavor m1.xlarge created',
+        ...flavors.map((f) => `openstack-flavor ${f.name} created`),
         `openstack-keypair ${KEYPAIR} created`,
         `openstack-network ${EXTERNAL_NETWORK} created`,
         'openstack-subnet ext-subnet created',
@@ -90,14 +109,19 @@ test.serial(
     );
     const ledger = await Ledger.open(w.labDirectory, spec.name, 'check');
     const recorded = ledger.liveResources().filter((r) => r.kind.startsWith('openstack-'));
-    t.is(recorded.length, 14);
+    t.is(recorded.length, 9 + flavors.length);
     for (const record of recorded) t.is(record.state, 'created');
     t.deepEqual(
       recorded.map((r) => r.data?.id),
       report.items.map((i) => i.id),
     );
     const glanceImage = await w.client.getImage(report.items[0]!.id);
-    t.like(glanceImage, { status: 'active', disk_format: 'raw', container_format: 'bare', size: 256 * 1024 });
+    t.like(glanceImage, {
+      status: 'active',
+      disk_format: 'raw',
+      container_format: 'bare',
+      size: w.imageSize,
+    });
     const subnet = (await w.client.listSubnets({ name: 'ext-subnet' }))[0];
     t.like(subnet, { cidr: spec.network.externalCidr, gateway_ip: spec.network.gateway });
     for (const file of report.files) t.is((await stat(file)).mode & 0o777, 0o600);
@@ -121,16 +145,27 @@ test.serial('configuration run a second time creates nothing and reuses every re
   t.is((await Ledger.open(w.labDirectory, spec.name, 'check')).liveResources().length, before);
 });
 
+/** The libvirt domains (by UUID), instance folders and loop devices the real compute still holds for `ids`. */
+function computeLeftovers(ids: readonly string[]): string[] {
+  const domains = execFileSync('virsh', ['-c', 'lxc:///', 'list', '--all', '--uuid'], { encoding: 'utf8' });
+  const loops = execFileSync('losetup', ['-a'], { encoding: 'utf8' });
+  return ids.flatMap((id) => [
+    ...(domains.includes(id) ? [`libvirt domain ${id}`] : []),
+    ...(existsSync(join(COMPUTE_STATE, 'instances', id)) ? [`instance folder ${id}`] : []),
+    ...(loops.includes(id) ? [`loop device of ${id}`] : []),
+  ]);
+}
+
 test.serial(
-  'the whole smoke suite passes what the fake cloud can show and skips, with the reason, what it cannot',
+  'the whole smoke suite boots instances that compute, checks every result, skips only what has no network, and leaves nothing behind',
   async (t) => {
-    t.timeout(300_000);
+    t.timeout(400_000);
     const w = await setUp();
     const prefix = `lxdstack-real-${randomBytes(2).toString('hex')}`;
     const report = await runSmokeSuite({
       suite: 'full',
       client: w.client,
-      hypervisorType: 'fake',
+      hypervisorType: 'lxc',
       computeCount: 1,
       instanceCount: 3,
       imageName: image,
@@ -142,34 +177,53 @@ test.serial(
       jujuChecks: [{ name: 'juju-applications-active', ok: true, detail: 'given by the caller' }],
     });
     const outcome = Object.fromEntries(report.checks.map((c) => [c.name, c.outcome]));
-    t.deepEqual(outcome, {
-      'juju-applications-active': 'pass',
-      'auth-catalog': 'pass',
-      'compute-services': 'pass',
-      'network-agents': 'skip',
-      hypervisors: 'pass',
-      image: 'pass',
-      flavor: 'pass',
-      keypair: 'pass',
-      'instance-boot': 'pass',
-      'instance-console': 'skip',
-      'floating-ip': 'pass',
-      ping: 'skip',
-      ssh: 'skip',
-      'compute-boot': 'pass',
-      'compute-results': 'skip',
-      cleanup: 'pass',
-    });
+    t.deepEqual(
+      outcome,
+      {
+        'juju-applications-active': 'pass',
+        'auth-catalog': 'pass',
+        'compute-services': 'pass',
+        'network-agents': 'skip',
+        hypervisors: 'pass',
+        image: 'pass',
+        flavor: 'pass',
+        keypair: 'pass',
+        'instance-boot': 'pass',
+        'instance-console': 'pass',
+        'floating-ip': 'pass',
+        ping: 'skip',
+        ssh: 'skip',
+        'compute-boot': 'pass',
+        'compute-results': 'pass',
+        cleanup: 'pass',
+      },
+      JSON.stringify(report.checks, null, 1),
+    );
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
+    t.regex(byName.hypervisors!.detail!, /type lxc/);
+    t.regex(
+      byName['instance-console']!.detail!,
+      /the console shows "Cloud-init v\. lxdstack-init finished at/,
+    );
     t.regex(byName['compute-boot']!.detail!, /^3 instances ACTIVE/);
-    t.regex(byName['compute-results']!.detail!, /fake driver.*boot, ACTIVE and delete were checked/);
-    t.regex(byName.ping!.detail!, /fake driver/);
+    t.regex(byName['compute-results']!.detail!, /^3 results verified/);
+    const instances = byName['compute-results']!.instances!;
+    t.is(instances.length, 3);
+    t.deepEqual(new Set(instances.map((i) => i.task.split(' ')[0])).size, 3, 'three kinds of computation');
+    for (const instance of instances) {
+      t.true(instance.ok);
+      t.is(instance.result, instance.expected);
+      t.truthy(instance.host);
+      t.true(instance.resultMs! >= instance.bootMs!);
+    }
+    t.regex(byName.ping!.detail!, /booted without a network/);
     t.regex(
       byName.cleanup!.detail!,
       /deleted 4 instance\(s\) \(gone: GET answers 404\) and 1 floating IP\(s\)/,
     );
     t.true(report.ok);
     t.deepEqual(await w.client.listServers(`^${prefix}`), []);
+    t.deepEqual(computeLeftovers(instances.map((i) => i.id!)), []);
   },
 );
 
@@ -179,11 +233,26 @@ test.serial(
     t.timeout(300_000);
     const w = await setUp();
     const out = join(w.cwd, 'reports-env');
-    const result = await runCli(['verify', '--suite', 'full', '--report', 'junit,html', '--out', out], {
-      cwd: await mkdtemp(join(tmpdir(), 'lxdstack-nolab-')),
-      env: { ...process.env, ...TEST_CLOUD_ENV },
-      timeoutMs: 280_000,
-    });
+    const result = await runCli(
+      [
+        'verify',
+        '--suite',
+        'full',
+        '--image',
+        TEST_IMAGE_NAME,
+        '--flavor',
+        TEST_FLAVOR_NAME,
+        '--report',
+        'junit,html',
+        '--out',
+        out,
+      ],
+      {
+        cwd: await mkdtemp(join(tmpdir(), 'lxdstack-nolab-')),
+        env: { ...process.env, ...TEST_CLOUD_ENV },
+        timeoutMs: 280_000,
+      },
+    );
     t.is(result.exitCode, 0, result.stdout + result.stderr);
     t.regex(result.stdout, /^Verifying the OS_\* environment\./);
     t.regex(result.stdout, /OK: \d+ passed, 0 failed, \d+ skipped/);
@@ -208,7 +277,7 @@ test.serial(
     });
     t.is(result.exitCode, 1, result.stdout + result.stderr);
     t.regex(result.stdout, /^Verifying lab oslab\./);
-    t.regex(result.stdout, /FAIL {2}hypervisors .*hypervisor type fake where lxd was expected/);
+    t.regex(result.stdout, /FAIL {2}hypervisors .*hypervisor type lxc where lxd was expected/);
     t.regex(result.stdout, /PASS {2}keypair .*ubuntu-keypair/);
     const json = JSON.parse(await readFile(join(w.labDirectory, 'reports', 'smoke-report.json'), 'utf8'));
     t.is(json.summary.fail, 1);
@@ -282,7 +351,7 @@ test.serial(
       name: `${prefix}-huge`,
       ram: 512,
       vcpus: 1,
-      disk: 900_000, // more than the fake host's 600000 GiB: the scheduler finds no host
+      disk: 900_000, // more than the compute host's disk: the scheduler finds no host
     });
     try {
       const report = await runSmokeSuite({
@@ -297,7 +366,7 @@ test.serial(
       t.is(boot?.outcome, 'fail');
       t.regex(
         boot!.cause!,
-        /2 of 2 instances did not become ACTIVE: instance .* went to ERROR: No valid host was found/,
+        /3 of 3 instances did not become ACTIVE: instance .* went to ERROR: No valid host was found/,
       );
       t.like(
         report.checks.find((c) => c.name === 'compute-results'),
@@ -353,8 +422,8 @@ test.serial('an interrupted suite stops waiting and still removes every instance
   const w = await setUp();
   const prefix = `lxdstack-int-${randomBytes(2).toString('hex')}`;
   const controller = new AbortController();
-  // Interrupt right after the first instance exists (not after a fixed delay: on an idle machine the
-  // fake driver boots within a second, and the suite would finish before a timer fired).
+  // Interrupt right after the first instance exists (not after a fixed delay: on an idle machine an
+  // instance boots within seconds, and the suite could finish before a timer fired).
   const createServer = w.client.createServer.bind(w.client);
   w.client.createServer = async (input) => {
     const server = await createServer(input);
@@ -389,7 +458,8 @@ test.serial('removal deletes exactly what configuration recorded, and the client
   const w = await setUp();
   const ledger = await Ledger.open(w.labDirectory, spec.name, 'teardown');
   const { removed } = await removeCloudResources(w.client, ledger);
-  t.is(removed.length, 16);
+  // every resource configure recorded (w.first's items), and the two client files
+  t.is(removed.length, w.first!.items.length + 2);
   t.deepEqual(await w.client.listImages({ name: image }), []);
   t.deepEqual(await w.client.listNetworks({ name: EXTERNAL_NETWORK }), []);
   t.deepEqual(await w.client.listRouters({ name: ROUTER }), []);

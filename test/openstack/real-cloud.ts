@@ -1,3 +1,5 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createOpenStackClient, type OpenStackClient } from '../../src/openstack/client.js';
 import type { OpenStackCredentials } from '../../src/openstack/credentials.js';
 import {
@@ -32,6 +34,24 @@ export const TEST_CLOUD_ENV = {
   OS_PROJECT_DOMAIN_NAME: 'Default',
   OS_REGION_NAME: 'RegionOne',
 };
+
+/** What scripts/compute-up.sh leaves: the test cloud's real compute (libvirt-LXC), its image and flavor. */
+export const COMPUTE_STATE = process.env.LXDSTACK_COMPUTE_STATE ?? '/var/lib/lxdstack-compute';
+export const TEST_IMAGE_NAME = 'lxdstack-lxc';
+export const TEST_FLAVOR_NAME = 'lxdstack.lxc';
+
+/** The root file system image the real compute boots (raw ext4), with its checksum: a lab's image source. */
+export async function testImageFile(): Promise<{ path: string; checksum: string; size: number }> {
+  const path = join(COMPUTE_STATE, 'images', 'lxc-rootfs.raw');
+  try {
+    const hex = (await readFile(`${path}.sha256`, 'utf8')).trim();
+    return { path, checksum: `sha256:${hex}`, size: (await stat(path)).size };
+  } catch {
+    throw new Error(
+      `The test cloud's instance image ${path} is missing: run \`bash scripts/test-services.sh up\` (it builds it), then the real tests again.`,
+    );
+  }
+}
 
 /** A client for the test cloud; fails (never skips) when its services are not up. */
 export async function testCloudClient(): Promise<OpenStackClient> {

@@ -108,3 +108,60 @@ test('JSON keeps the report’s data, and reports are written where asked', asyn
   const error = t.throws(() => parseReportFormats('json,pdf'), { instanceOf: InputError });
   t.regex(error.message, /unknown format pdf/);
 });
+
+test('the compute check’s instances are in every report: task, result, timings and host', (t) => {
+  const computed: SmokeReport = {
+    ...report,
+    checks: [
+      {
+        name: 'compute-results',
+        group: 'cluster',
+        outcome: 'fail',
+        durationMs: 4000,
+        cause: 'wrong results: instance 1 printed 42, expected 161343255.',
+        instances: [
+          {
+            index: 0,
+            name: 'run-compute-0',
+            task: 'sum of i²·7 mod 1e9+7 for i = 1..20000',
+            expected: '66559324',
+            result: '66559324',
+            ok: true,
+            host: 'lxc-compute-1',
+            bootMs: 6100,
+            resultMs: 8200,
+          },
+          {
+            index: 1,
+            name: 'run-compute-1',
+            task: 'Fibonacci number F(20020) mod 1e9+7',
+            expected: '161343255',
+            result: '42',
+            ok: false,
+            host: 'lxc-compute-2',
+            bootMs: 6300,
+            resultMs: 9400,
+            error: 'printed 42, expected 161343255',
+          },
+        ],
+      },
+    ],
+    summary: { pass: 0, fail: 1, skip: 0 },
+    ok: false,
+  };
+  const text = renderTextReport(computed);
+  t.regex(
+    text,
+    /instance 0 on lxc-compute-1: sum of i²·7 mod 1e9\+7 for i = 1\.\.20000 -> 66559324 as expected \(ACTIVE 6\.10 s, result 8\.20 s\)/,
+  );
+  t.regex(text, /instance 1 on lxc-compute-2: Fibonacci .* -> printed 42, expected 161343255/);
+  const page = renderHtmlReport(computed);
+  t.regex(page, /<h2>Instances that computed<\/h2>/);
+  t.regex(
+    page,
+    /<td>run-compute-1<\/td><td>Fibonacci number F\(20020\) mod 1e9\+7<\/td><td class="num">161343255<\/td><td><span class="o o-fail">FAIL<\/span> printed 42, expected 161343255<\/td><td>lxc-compute-2<\/td><td class="num">6\.30 s<\/td><td class="num">9\.40 s<\/td>/,
+  );
+  const json = JSON.parse(renderJsonReport(computed)) as SmokeReport;
+  t.deepEqual(json.checks[0]!.instances, computed.checks[0]!.instances);
+  t.notRegex(renderHtmlReport(report), /Instances that computed/);
+});
