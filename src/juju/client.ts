@@ -1,6 +1,13 @@
 import { describeCommand, type RunResult } from '../util/run.js';
 import { localRunner, type CommandRunner } from '../util/runner.js';
-import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
+import {
+  flavourOf,
+  jujuArgv,
+  unsupportedJujuReason,
+  type JujuFlavour,
+  type JujuOp,
+  type JujuOps,
+} from './argv.js';
 import { JujuError, errorLineOf, hintFor } from './errors.js';
 import { parseStatus, type JujuStatus } from './status.js';
 
@@ -177,6 +184,8 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   async function version(): Promise<JujuVersion> {
     detected ??= runRaw('version', jujuArgv('3', 'version', {})).then((result) => {
       const text = result.stdout.trim();
+      const refused = unsupportedJujuReason(text);
+      if (refused) throw new JujuError(result.command, 0, refused, 'Install Juju 3.6 and run again.');
       const flavour = flavourOf(text);
       if (!flavour) {
         throw new JujuError(

@@ -326,6 +326,15 @@ function checkJuju(facts: HostFacts, want: '2.9' | '3', need: 'needed' | 'option
     };
   }
   const major = juju.version.startsWith('2.') ? '2.9' : juju.version.startsWith('3.') ? '3' : undefined;
+  if (Number(/^(\d+)\./.exec(juju.version)?.[1]) >= 4) {
+    return {
+      id: 'juju',
+      title,
+      status: 'fail',
+      measured: `${juju.path ?? 'juju'} ${juju.version}: Juju 4 removed leader-set, which the OpenStack charms call; 3.6 is the supported line`,
+      fix: `Install Juju 3.6: \`sudo snap refresh juju --channel 3.6/stable\` (or \`${install}\` on a host without juju).`,
+    };
+  }
   const what =
     juju.source === 'env'
       ? `LXDSTACK_JUJU=${juju.path} (a stand-in such as the simulator) reports ${juju.version}`

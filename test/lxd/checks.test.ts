@@ -335,3 +335,14 @@ test("dpkg's status database gives the installed version, and nothing for remove
   t.is(dpkgInstalledVersion(db, 'lxd-client'), undefined);
   t.is(dpkgInstalledVersion(db, 'juju'), undefined);
 });
+
+test('juju 4 fails with the reason (leader-set) and the 3.6 channel to install', (t) => {
+  const facts = {
+    ...healthyFacts(),
+    juju: { source: 'path' as const, path: '/snap/bin/juju', version: '4.0.1-genericlinux-amd64' },
+  };
+  const juju = byId(run(facts, defaultSpec('modern')), 'juju');
+  t.is(juju.status, 'fail');
+  t.regex(juju.measured, /Juju 4 removed leader-set.*3\.6 is the supported line/);
+  t.regex(juju.fix ?? '', /--channel 3\.6\/stable/);
+});
