@@ -94,6 +94,11 @@ export interface JujuClient {
   /** Set config values through a private temporary file: values (passwords included) never reach argv. */
   setConfig(params: { model: string; application: string; values: Record<string, string> }): Promise<void>;
   runAction(params: JujuOps['runAction']): Promise<unknown>;
+  /** Run an action whose parameters are secret: they go in a private params file (`--params`), never argv. */
+  runActionWithParamsFile(
+    params: Omit<JujuOps['runAction'], 'params' | 'paramsFile'>,
+    secretParams: Record<string, string>,
+  ): Promise<unknown>;
   exec(params: JujuOps['exec']): Promise<unknown>;
   addUnit(params: JujuOps['addUnit']): Promise<void>;
   removeUnit(params: JujuOps['removeUnit']): Promise<void>;
@@ -292,6 +297,12 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
     },
     async runAction(params) {
       return parseJson(await run('runAction', params), `juju action ${params.action}`);
+    },
+    async runActionWithParamsFile(params, secretParams) {
+      const { stringify } = await import('../util/yaml-lib.js');
+      return runner.withPrivateFile('params.yaml', stringify(secretParams), async (paramsFile) =>
+        parseJson(await run('runAction', { ...params, paramsFile }), `juju action ${params.action}`),
+      );
     },
     async exec(params) {
       return parseJson(await run('exec', params), 'juju exec');

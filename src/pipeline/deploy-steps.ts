@@ -3,6 +3,7 @@ import { PreflightError, InputError, JobError } from '../util/errors.js';
 import type { Ledger } from '../state/ledger.js';
 import type { LabPorts, SmokeOutcome, WaitProgress } from './ports.js';
 import type { Step } from './steps.js';
+import { rootCaStep, vaultUnlockStep } from './vault-steps.js';
 
 // The ordered steps of `lxdstack deploy`, each with its postcondition. Pure construction: the steps
 // act only through the ports they are given.
@@ -30,6 +31,10 @@ export interface DeployInput {
   waitTimeoutMs: number;
   /** Receives the smoke outcome (for the summary). */
   onVerified?: (outcome: SmokeOutcome) => void;
+  /** The lab's folder: vault's keys and the root CA are written there. */
+  labDirectory: string;
+  /** Registers a secret learnt during the run (vault's keys and tokens) with the run's redaction. */
+  onSecret?: (secret: string) => void;
 }
 
 export const DEPLOY_STEP_NAMES = [
@@ -38,7 +43,9 @@ export const DEPLOY_STEP_NAMES = [
   'controller',
   'model',
   'deploy',
+  'vault',
   'wait',
+  'ca',
   'expose',
   'configure',
   'verify',
@@ -339,5 +346,28 @@ export function deploySteps(input: DeployInput): Step[] {
       'read the smoke report in .lxdstack/<lab>/reports; `lxdstack verify` re-runs only the checks',
   };
 
-  return [preflight, prepareLxd, controllerStep, modelStep, deployStep, waitStep, expose, configure, verify];
+  // A bundle with vault: its post-deployment steps before the wait (the certificates everything waits
+  // for come after them), its root CA once the model is ready.
+  const vault = ports.vault;
+  const vaultInput = vault && {
+    spec,
+    ledger,
+    vault,
+    labDirectory: input.labDirectory,
+    onSecret: input.onSecret ?? (() => {}),
+    waitTimeoutMs: input.waitTimeoutMs,
+  };
+  return [
+    preflight,
+    prepareLxd,
+    controllerStep,
+    modelStep,
+    deployStep,
+    ...(vaultInput ? [vaultUnlockStep(vaultInput)] : []),
+    waitStep,
+    ...(vaultInput ? [rootCaStep(vaultInput)] : []),
+    expose,
+    configure,
+    verify,
+  ];
 }

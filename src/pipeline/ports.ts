@@ -1,4 +1,5 @@
 import type { Ledger } from '../state/ledger.js';
+import type { VaultPort } from './vault-adapter.js';
 
 // What the lifecycle needs from each area (Juju, LXD, OpenStack, smoke), as small interfaces. The
 // deploy and teardown steps are written against these; wiring.ts adapts the real modules to them, and
@@ -165,4 +166,6 @@ export interface LabPorts {
   conjure: ConjurePort;
   lxd: LxdPort;
   cloud: CloudPort;
+  /** Vault's units, actions and HTTP API: present when the lab's bundle has vault. */
+  vault?: VaultPort;
 }

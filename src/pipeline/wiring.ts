@@ -6,12 +6,14 @@ import { simCloudsVariable } from '../sim/clouds.js';
 import { simulatorEnv } from '../sim/env.js';
 import { describeCommand } from '../util/run.js';
 import { PROFILES } from '../lab/profiles/index.js';
+import { createVaultApi } from '../vault/api.js';
 import { cloudPort } from './cloud-adapter.js';
 import { jujuPort } from './juju-adapter.js';
 import { simulatorStateDir, type LabSession } from './session.js';
 import { realLxdPort, simulatedLxdPort } from './lxd-adapter.js';
 import { nestedJujuPort, nestedLxdPort } from './nested-lxd-adapter.js';
 import type { LabPorts } from './ports.js';
+import { vaultPort } from './vault-adapter.js';
 
 // The real modules behind the lifecycle's ports. A simulated lab gets the simulator's environment (its
 // `juju` and `conjure-up` first, state in .lxdstack/<lab>/sim) and never touches the host's LXD beyond
@@ -82,6 +84,27 @@ export function createLabPorts(input: WiringInput): LabPorts {
       )
     : baseJuju;
   const profileYaml = () => readFile(join(session.dir, 'lxd-profile.yaml'), 'utf8');
+  const hasVault = PROFILES[spec.profile].hasVault;
+  const vault = hasVault
+    ? vaultPort({
+        model: `${spec.controller}:${spec.model}`,
+        flavour,
+        client: async () =>
+          (await import('../juju/client.js')).createJujuClient({
+            env: engineEnv,
+            flavour,
+            ...(input.signal ? { signal: input.signal } : {}),
+            ...(runner ? { runner: await runner() } : {}),
+          }),
+        // A simulated vault has no HTTP API to reach.
+        ...(session.simulated
+          ? {}
+          : {
+              api: createVaultApi(input.signal ? { signal: input.signal } : {}),
+            }),
+        ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
+      })
+    : undefined;
   return {
     juju,
     conjure: {
@@ -110,9 +133,11 @@ export function createLabPorts(input: WiringInput): LabPorts {
       adminPassword: session.adminPassword,
       keystoneUrl: async () => {
         const address = await juju.unitAddress(spec.controller, spec.model, 'keystone');
-        return address ? `http://${address}:5000/v3` : undefined;
+        // once vault issues certificates, keystone serves https (charm-behaviour.md §2)
+        return address ? `${hasVault ? 'https' : 'http'}://${address}:5000/v3` : undefined;
       },
       ...(input.signal ? { signal: input.signal } : {}),
     }),
+    ...(vault ? { vault } : {}),
   };
 }
