@@ -1,6 +1,6 @@
 import type { LxdClient } from '../lxd/client.js';
 import { lxcEquivalent } from '../lxd/lxc.js';
-import type { ModelProfile } from '../lxd/prepare.js';
+import { externalBridgeConfig, type ModelProfile } from '../lxd/prepare.js';
 import { instanceIdOf } from '../sim/lifecycle.js';
 import { readSimState, updateSimState, type SimState } from '../sim/state.js';
 import type { LabSpec } from '../lab/schema.js';
@@ -80,6 +80,7 @@ export function realLxdPort(input: {
     const notes = [
       report.pool.created ? `pool ${report.pool.name} created` : `pool ${report.pool.name} present`,
       report.bridge.created ? `bridge ${report.bridge.name} created` : `bridge ${report.bridge.name} present`,
+      `external bridge ${report.externalBridge.name} ${report.externalBridge.created ? 'created' : 'present'} (gateway ${report.externalBridge.address}, NAT, no DHCP)`,
       `profile ${profileName} applied`,
     ];
     if (report.profile.dropped.length) notes.push(`LXD dropped ${report.profile.dropped.join(', ')}`);
@@ -102,6 +103,7 @@ export function realLxdPort(input: {
       prepare: () => [
         lxcEquivalent.storageCreate(spec.lxd.storagePool, spec.lxd.storageDriver) + '  (only if missing)',
         lxcEquivalent.networkCreate(spec.lxd.bridge, {}) + '  (only if missing)',
+        `${lxcEquivalent.networkCreate(spec.network.externalBridge, externalBridgeConfig(spec))}  (only if missing: the external network's gateway)`,
         lxcEquivalent.profileEdit(profileName),
       ],
       profile: () => lxcEquivalent.profileEdit(profileName),
