@@ -51,6 +51,9 @@ export const DEPLOY_STEP_NAMES = [
   'verify',
 ] as const;
 
+/** Marks the ledger record of the staging folder a strictly confined juju reads from. */
+export const STAGING = 'juju-staging';
+
 /** Targets whose machines are not this host's LXD containers. */
 const REMOTE_TARGETS: ReadonlySet<string> = new Set(['existing-controller', 'maas', 'lxd-cluster']);
 export function isRemoteTarget(spec: Pick<LabSpec, 'target'>): boolean {
@@ -258,6 +261,9 @@ export function deploySteps(input: DeployInput): Step[] {
         await ports.conjure.deploySpell({ ...spellInput, onProgress: (line) => io.report(line) });
         await ledger.commitResource(record.id);
       } else {
+        // a strictly confined juju reads the bundle from a staging folder in home: recorded before use
+        const staged = await ports.staging?.dir();
+        if (staged) await ledger.recordResource({ kind: 'file', name: staged, data: { by: STAGING } });
         await ports.juju.deployBundle(deployInput);
       }
       return `${rendered.applications.length} applications`;

@@ -1,4 +1,5 @@
 import type { Ledger } from '../state/ledger.js';
+import type { StagingPort } from './staging-port.js';
 import type { VaultPort } from './vault-adapter.js';
 
 // What the lifecycle needs from each area (Juju, LXD, OpenStack, smoke), as small interfaces. The
@@ -168,4 +169,6 @@ export interface LabPorts {
   cloud: CloudPort;
   /** Vault's units, actions and HTTP API: present when the lab's bundle has vault. */
   vault?: VaultPort;
+  /** Where juju reads the lab's files (staged under home for a strictly confined juju). */
+  staging?: StagingPort;
 }

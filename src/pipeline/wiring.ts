@@ -13,6 +13,7 @@ import { simulatorStateDir, type LabSession } from './session.js';
 import { realLxdPort, simulatedLxdPort } from './lxd-adapter.js';
 import { nestedJujuPort, nestedLxdPort } from './nested-lxd-adapter.js';
 import type { LabPorts } from './ports.js';
+import { stagingPort } from './staging-port.js';
 import { vaultPort } from './vault-adapter.js';
 
 // The real modules behind the lifecycle's ports. A simulated lab gets the simulator's environment (its
@@ -62,12 +63,24 @@ export function createLabPorts(input: WiringInput): LabPorts {
   // The 2016 tutorial's layout: juju and conjure-up run inside the outer container, with its environment.
   const nested = spec.target.kind === 'nested-container' && !session.simulated;
   const container = spec.target.container;
+  // juju on this host that is a strict snap reads the lab's files from a staging folder in home
+  const staging = nested
+    ? undefined
+    : stagingPort({
+        env,
+        lab: spec.name,
+        labDirectory: session.dir,
+        // the simulator plays Juju 3.x as the strict snap unless told otherwise (LXDSTACK_SIM_CONFINEMENT)
+        simulatedStrict:
+          session.simulated &&
+          (env.LXDSTACK_SIM_CONFINEMENT ? env.LXDSTACK_SIM_CONFINEMENT === 'strict' : flavour === '3'),
+      });
   const runner = nested
     ? async () =>
         (await import('../lxd/exec-runner.js')).lxdExecRunner(await lxdClient(), container, {
           ...(input.signal ? { signal: input.signal } : {}),
         })
-    : undefined;
+    : staging!.runner;
   const engineEnv = nested ? {} : env;
   const baseJuju = jujuPort({
     env: engineEnv,
@@ -75,7 +88,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
     settleMs: session.simulated ? 0 : 15_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
-    ...(runner ? { runner, commandPrefix: `lxc exec ${container} --` } : {}),
+    runner,
+    ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
   });
   const juju = nested
     ? nestedJujuPort(
@@ -94,7 +108,7 @@ export function createLabPorts(input: WiringInput): LabPorts {
             env: engineEnv,
             flavour,
             ...(input.signal ? { signal: input.signal } : {}),
-            ...(runner ? { runner: await runner() } : {}),
+            runner: await runner(),
           }),
         // A simulated vault has no HTTP API to reach.
         ...(session.simulated
@@ -113,7 +127,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
         const engine = createConjureEngine({
           env: engineEnv,
           ...(input.signal ? { signal: input.signal } : {}),
-          ...(runner ? { runner: await runner() } : {}),
+          // conjure-up drives Juju 2.9 (a classic snap): only the nested layout runs it elsewhere
+          ...(nested ? { runner: await runner() } : {}),
         });
         await engine.deploySpell({ ...run, onProgress: (line) => run.onProgress(line) });
       },
@@ -139,5 +154,6 @@ export function createLabPorts(input: WiringInput): LabPorts {
       ...(input.signal ? { signal: input.signal } : {}),
     }),
     ...(vault ? { vault } : {}),
+    ...(staging ? { staging } : {}),
   };
 }
