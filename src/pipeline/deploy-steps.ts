@@ -242,6 +242,11 @@ export function deploySteps(input: DeployInput): Step[] {
     title: conjure ? 'Deploy the spell (conjure-up, headless)' : 'Deploy the bundle',
     commands: () => [
       conjure ? ports.conjure.describe(spellInput) : ports.juju.describe.deployBundle(deployInput),
+      ...(ports.staging && !conjure
+        ? [
+            '(a strictly confined juju (Juju 3 from the snap) reads a copy of these files staged in ~/lxdstack-staging/<lab>-<id>)',
+          ]
+        : []),
     ],
     satisfied: async () => {
       const present = new Set(await ports.juju.applications(controller, model));
