@@ -1,11 +1,11 @@
 // The layer rule (README "Layout"; shared/DESIGN.md), checked by `npm run lint`: a module under src/
 // imports only its own layer or lower ones, type-only imports included. Lowest first:
-//   util -> state -> {lab, juju, bundle, lxd, openstack, conjure, sim} -> {wizard, smoke} -> pipeline
+//   util -> state -> {lab, juju, bundle, lxd, openstack, vault, conjure, sim} -> {wizard, smoke} -> pipeline
 //   -> commands -> cli.ts
 // Inside the middle layer only the edges below. Above the simulator, only its seams (the environment
 // that points juju at it, its clouds, its LXD port) may be imported: nothing that reads its state.
 
-const MIDDLE = ['lab', 'juju', 'bundle', 'lxd', 'openstack', 'conjure', 'sim'];
+const MIDDLE = ['lab', 'juju', 'bundle', 'lxd', 'openstack', 'vault', 'conjure', 'sim'];
 const BELOW_MIDDLE = ['util', 'state'];
 
 /** Folder under src/ -> the folders under src/ it may import from (besides itself). */
@@ -17,6 +17,7 @@ const ALLOWED = {
   bundle: [...BELOW_MIDDLE, 'lab', 'juju'],
   lxd: [...BELOW_MIDDLE, 'lab'],
   openstack: [...BELOW_MIDDLE, 'lab'],
+  vault: BELOW_MIDDLE,
   conjure: [...BELOW_MIDDLE, 'lab', 'bundle', 'juju'],
   sim: [...BELOW_MIDDLE, 'lab', 'bundle', 'juju', 'lxd', 'conjure'],
   wizard: [...BELOW_MIDDLE, ...MIDDLE, 'smoke'],

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { stringify } from 'yaml';
 import type { LabSpec } from '../lab/schema.js';
-import { PROFILES, type ComponentName } from '../lab/profiles/index.js';
+import { PROFILES, releaseChannels, type ComponentName } from '../lab/profiles/index.js';
 import { LXC_LOOP_DEVICES, labVirtType } from '../lab/compute.js';
+import { UBUNTU_VERSIONS } from '../juju/series.js';
 import { InputError, errorMessage } from '../util/errors.js';
 import { packageRoot } from '../util/paths.js';
 import { parseYamlDocuments, yamlScalar } from '../util/yaml.js';
@@ -75,15 +76,15 @@ export function renderTemplate(name: string, view: object): string {
 
 function bundleView(spec: LabSpec, options: RenderOptions): object {
   const facts = PROFILES[spec.profile];
-  const channels = facts.channels?.[spec.openstackRelease];
+  const channels = releaseChannels(facts, spec.series, spec.openstackRelease);
   if (facts.channels && !channels) {
     throw new InputError(
-      `openstackRelease: ${spec.openstackRelease} is not a release the ${spec.profile} profile knows; use one of ${Object.keys(facts.channels).join(', ')}.`,
+      `openstackRelease: ${spec.openstackRelease} on ${spec.series} is not a release the ${spec.profile} profile knows; use one of ${Object.keys(facts.channels[spec.series] ?? {}).join(', ')}.`,
     );
   }
   return {
     series: spec.series,
-    base: facts.base ?? null,
+    base: facts.juju === '3' ? `ubuntu@${UBUNTU_VERSIONS[spec.series] ?? spec.series}` : null,
     openstackRelease: spec.openstackRelease,
     openstackOrigin: channels ? channels.origin : `cloud:${spec.series}-${spec.openstackRelease}`,
     channels: channels ?? null,
@@ -91,7 +92,31 @@ function bundleView(spec: LabSpec, options: RenderOptions): object {
     externalPort: spec.network.externalPort,
     dataPort: `br-ex:${spec.network.externalPort}`,
     virtType: labVirtType(spec, options.hasKvm === true) ?? 'qemu',
+    osdDevices: osdDevicesOf(spec),
+    // lab only: the charm unseals itself and makes its own root CA (vault's "FOR TESTING ONLY" options)
+    vaultAutoUnlock: spec.vault.unlock === 'auto',
   };
+}
+
+/** Whether the lab's units are containers on this host (not machines of a cloud). */
+function onThisHost(spec: LabSpec): boolean {
+  return spec.target.kind === 'localhost' || spec.target.kind === 'nested-container';
+}
+
+/**
+ * ceph-osd's osd-devices: the lab's block devices; on a cloud's machines without any named, the disk names
+ * machines usually have (the charm ignores devices it does not find).
+ */
+function osdDevicesOf(spec: LabSpec): string {
+  if (spec.storage.osdDevices.length > 0) return spec.storage.osdDevices.join(' ');
+  return onThisHost(spec) ? '' : '/dev/sdb /dev/vdb';
+}
+
+/** OSDs ceph-mon waits for: one per device on this host (one unit holds them all), else one per unit. */
+function expectedOsds(spec: LabSpec): number {
+  return onThisHost(spec) && spec.storage.osdDevices.length > 0
+    ? spec.storage.osdDevices.length
+    : spec.sizing.osdCount;
 }
 
 interface OverlayPlan {
@@ -127,9 +152,13 @@ function overlayPlans(spec: LabSpec): OverlayPlan[] {
   }
   if (spec.components.ceph && spec.sizing.osdCount !== facts.osdCount) {
     scaled.push({ name: 'ceph-osd', units: spec.sizing.osdCount, options: null });
-    if (facts.setsExpectedOsdCount) {
-      scaled.push({ name: 'ceph-mon', units: 3, options: { 'expected-osd-count': spec.sizing.osdCount } });
-    }
+  }
+  if (spec.components.ceph && facts.setsExpectedOsdCount && expectedOsds(spec) !== facts.osdCount) {
+    scaled.push({ name: 'ceph-mon', units: 3, options: { 'expected-osd-count': expectedOsds(spec) } });
+  }
+  // One host holds every OSD: replicas go to different OSDs instead of different hosts.
+  if (spec.components.ceph && !facts.directoryOsds && onThisHost(spec)) {
+    plans.push({ name: 'ceph-one-host', template: 'overlays/ceph-one-host.yaml.hbs', view: {} });
   }
   if (scaled.length > 0) {
     plans.push({
@@ -153,11 +182,17 @@ function profileView(spec: LabSpec, options: Pick<RenderOptions, 'hasKvm'>): obj
       spec.profile === 'novalxd-final' ? 'lxc.apparmor.profile=unconfined\nlxc.mount.auto=sys:rw\n' : null,
     mtu: String(spec.lxd.mtu),
     bridge: spec.lxd.bridge,
+    externalBridge: spec.network.externalBridge,
     storagePool: spec.lxd.storagePool,
     kvm: virtType === 'kvm',
     // libvirt-LXC instances: Nova loop-mounts each instance's raw root disk inside the compute container
     loopDevices:
       virtType === 'lxc' ? Array.from({ length: LXC_LOOP_DEVICES }, (_, n) => `/dev/loop${n}`) : null,
+    // the OSD devices reach the ceph-osd container through the model's profile
+    osdDevices:
+      spec.components.ceph && onThisHost(spec)
+        ? spec.storage.osdDevices.map((path, index) => ({ name: `osd${index}`, path }))
+        : [],
   };
 }
 

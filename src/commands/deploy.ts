@@ -58,6 +58,8 @@ export async function deployInSession(
     simulated: session.simulated,
     waitTimeoutMs: session.simulated ? SIMULATED_WAIT_MS : REAL_WAIT_MS,
     onVerified: (outcome) => (smoke = outcome),
+    labDirectory: session.dir,
+    onSecret: (secret) => session.secrets.push(secret),
   });
   if (session.simulated) writeLine(ctx.stdout, SIMULATION_BANNER);
   if (options.dryRun) {

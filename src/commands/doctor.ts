@@ -57,7 +57,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   const { spec, source } = await doctorSpec(ctx.cwd, options.answers);
   const containerSmoke = options.containerSmoke ?? true;
   const client = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 5_000 });
-  const input = { spec, containerSmoke, env: ctx.env };
+  const input = { spec, containerSmoke, env: ctx.env, cwd: ctx.cwd };
   const hasKvm = existsSync('/dev/kvm');
   const compute = computeHostCheck(spec, { hasKvm, hasLoopControl: existsSync('/dev/loop-control') });
   const withCompute = (checks: CheckResult[]) => (compute ? [...checks, compute] : checks);

@@ -50,6 +50,7 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     rendered: plan.paths,
     simulated: session.simulated,
     waitTimeoutMs: 0,
+    labDirectory: session.dir,
   }).map((step) => ({ name: step.name, title: step.title, commands: step.commands() }));
   const files = plan.files.map((f) => relative(ctx.cwd, f));
 

@@ -20,6 +20,8 @@ interface Target {
   model: string;
   /** The simulator state folder, when reading a simulated lab. */
   simDir?: string;
+  /** The lab unlocks vault by deploy's steps (vault.unlock: manual): status advice names them. */
+  vaultManual?: boolean;
 }
 
 /** Which model to read and whether it lives in the simulator (explicit flag, LXDSTACK_SIM_DIR, or the lab's ledger). */
@@ -42,6 +44,7 @@ async function resolveTarget(options: StatusOptions, ctx: CommandContext): Promi
   return {
     model: options.model ?? `${spec.controller}:${spec.model}`,
     simDir: simulated ? (envSimDir ?? simulatorStateDir(dir)) : undefined,
+    vaultManual: spec.vault.unlock === 'manual',
   };
 }
 
@@ -71,7 +74,7 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
     }
     throw error;
   }
-  const report = statusReport(target.model, status, simulated);
+  const report = statusReport(target.model, status, simulated, { vaultManual: target.vaultManual === true });
   if (options.json) {
     writeLine(ctx.stdout, JSON.stringify(report, null, 2));
     return 0;

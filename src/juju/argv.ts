@@ -47,6 +47,19 @@ export const FLAVOURS: Record<JujuFlavour, FlavourFacts> = {
   },
 };
 
+/** How to install the supported Juju 3 line. */
+export const JUJU_36_INSTALL = 'sudo snap install juju --channel 3.6/stable';
+
+/**
+ * Why a juju release cannot deploy these labs, or undefined when it can. Juju 4 removed leader-set,
+ * which the OpenStack charms call; 3.6 is the supported line.
+ */
+export function unsupportedJujuReason(versionText: string): string | undefined {
+  const major = Number(/^(\d+)\./.exec(versionText.trim())?.[1]);
+  if (!(major >= 4)) return undefined;
+  return `juju ${versionText.trim()} is not supported: Juju 4 removed leader-set, which the OpenStack charms call; 3.6 is the supported line (\`${JUJU_36_INSTALL}\`)`;
+}
+
 /** Juju version text (`3.6.1-genericlinux-amd64`, `2.9.46-ubuntu-amd64`) → flavour; undefined if unreadable. */
 export function flavourOf(versionText: string): JujuFlavour | undefined {
   const match = /^(\d+)\.(\d+)/.exec(versionText.trim());
@@ -96,6 +109,8 @@ export interface JujuOps {
     unit: string;
     action: string;
     params?: Record<string, string>;
+    /** A YAML file of parameters (`--params`): how secret parameters (a vault token) stay out of argv. */
+    paramsFile?: string;
     waitSeconds?: number;
   };
   exec: { model: string; units: readonly string[]; command: readonly string[]; waitSeconds?: number };
@@ -206,6 +221,7 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         r.unit,
         r.action,
         ...Object.entries(r.params ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...(r.paramsFile ? ['--params', r.paramsFile] : []),
         ...facts.actionWait(r.waitSeconds ?? 300),
         '--format',
         'json',
@@ -219,7 +235,8 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         e.model,
         '--format',
         'json',
-        ...e.units.flatMap((u) => ['--unit', u]),
+        // --unit takes a comma-separated list; a repeated --unit keeps only the last one
+        ...(e.units.length ? ['--unit', e.units.join(',')] : []),
         ...facts.execTimeout(e.waitSeconds ?? 300),
         '--',
         ...e.command,

@@ -1,6 +1,13 @@
 import { describeCommand, type RunResult } from '../util/run.js';
 import { localRunner, type CommandRunner } from '../util/runner.js';
-import { flavourOf, jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from './argv.js';
+import {
+  flavourOf,
+  jujuArgv,
+  unsupportedJujuReason,
+  type JujuFlavour,
+  type JujuOp,
+  type JujuOps,
+} from './argv.js';
 import { JujuError, errorLineOf, jujuErrorFor } from './errors.js';
 import { parseStatus, type JujuStatus } from './status.js';
 
@@ -87,6 +94,11 @@ export interface JujuClient {
   /** Set config values through a private temporary file: values (passwords included) never reach argv. */
   setConfig(params: { model: string; application: string; values: Record<string, string> }): Promise<void>;
   runAction(params: JujuOps['runAction']): Promise<unknown>;
+  /** Run an action whose parameters are secret: they go in a private params file (`--params`), never argv. */
+  runActionWithParamsFile(
+    params: Omit<JujuOps['runAction'], 'params' | 'paramsFile'>,
+    secretParams: Record<string, string>,
+  ): Promise<unknown>;
   exec(params: JujuOps['exec']): Promise<unknown>;
   addUnit(params: JujuOps['addUnit']): Promise<void>;
   removeUnit(params: JujuOps['removeUnit']): Promise<void>;
@@ -177,6 +189,8 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   async function version(): Promise<JujuVersion> {
     detected ??= runRaw('version', jujuArgv('3', 'version', {})).then((result) => {
       const text = result.stdout.trim();
+      const refused = unsupportedJujuReason(text);
+      if (refused) throw new JujuError(result.command, 0, refused, 'Install Juju 3.6 and run again.');
       const flavour = flavourOf(text);
       if (!flavour) {
         throw new JujuError(
@@ -299,6 +313,12 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
     },
     async runAction(params) {
       return parseJson(await run('runAction', params), `juju action ${params.action}`);
+    },
+    async runActionWithParamsFile(params, secretParams) {
+      const { stringify } = await import('../util/yaml-lib.js');
+      return runner.withPrivateFile('params.yaml', stringify(secretParams), async (paramsFile) =>
+        parseJson(await run('runAction', { ...params, paramsFile }), `juju action ${params.action}`),
+      );
     },
     async exec(params) {
       return parseJson(await run('exec', params), 'juju exec');

@@ -1,3 +1,4 @@
+import { postDeploymentAdvice } from './post-deployment.js';
 import { assessReadiness, type ReadinessVerdict } from './readiness.js';
 import { compareUnitNames, digestStatus, type JujuStatus, type StatusDigest } from './status.js';
 
@@ -15,6 +16,8 @@ export interface StatusReport {
   /** Each machine that hosts principal units: its units, constraints and hardware. */
   placement: Record<string, MachinePlacement>;
   blocking: string[];
+  /** What to do about units that wait for a post-deployment step (vault's), one line per step. */
+  advice: string[];
 }
 
 export interface MachinePlacement {
@@ -40,8 +43,24 @@ function placementOf(status: JujuStatus): Record<string, MachinePlacement> {
   return placement;
 }
 
+/** Units whose message shows they wait for a post-deployment step, grouped by the advice. */
+function adviceOf(status: JujuStatus, vaultManual: boolean): string[] {
+  const byAdvice = new Map<string, string[]>();
+  for (const unit of Object.values(status.units).sort((a, b) => compareUnitNames(a.name, b.name))) {
+    if (unit.workload.current === 'active') continue;
+    const advice = postDeploymentAdvice(unit.workload.message ?? '', vaultManual);
+    if (advice) byAdvice.set(advice, [...(byAdvice.get(advice) ?? []), unit.name]);
+  }
+  return [...byAdvice].map(([advice, units]) => `${units.join(', ')}: ${advice}`);
+}
+
 /** Readiness at this instant (no settle period: one look), and what blocks it. */
-export function statusReport(model: string, status: JujuStatus, simulated: boolean): StatusReport {
+export function statusReport(
+  model: string,
+  status: JujuStatus,
+  simulated: boolean,
+  options: { vaultManual?: boolean } = {},
+): StatusReport {
   const digest = digestStatus(status);
   const verdict = assessReadiness(status, undefined, 0, { settleMs: 0, stallMs: Infinity }).verdict;
   return {
@@ -59,6 +78,7 @@ export function statusReport(model: string, status: JujuStatus, simulated: boole
     machines: Object.keys(digest.machines).length,
     placement: placementOf(status),
     blocking: blockingOf(verdict),
+    advice: adviceOf(status, options.vaultManual ?? false),
   };
 }
 
@@ -113,5 +133,6 @@ export function formatStatusReport(report: StatusReport, machinesLine: string): 
   if (report.blocking.length > 0) {
     lines.push('', 'Blocking readiness:', ...report.blocking.map((reason) => `  - ${reason}`));
   }
+  if (report.advice.length > 0) lines.push('', 'Next:', ...report.advice.map((line) => `  - ${line}`));
   return lines;
 }

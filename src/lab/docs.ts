@@ -30,6 +30,16 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'network.tenantCidr': 'Tenant network the instances boot on',
   'network.dnsServers': 'DNS servers for the tenant subnet',
   'network.externalPort': 'neutron-gateway interface wired to the external network',
+  'network.externalBridge':
+    "Host bridge owned by lxdstack whose address is the gateway (NAT, no DHCP): the containers' eth1 is on it",
+  storage: "Ceph's storage",
+  'storage.osdDevices':
+    'Block devices for the ceph OSDs (e.g. [/dev/sdb]); ceph is off on this host without them (glance file store, local nova disks)',
+  vault: 'Vault, which issues the TLS certificates (modern profile)',
+  'vault.unlock':
+    "auto: the charm unseals itself and makes its own CA (lab only, not for production); manual: deploy runs the vault README's init, unseal and authorize steps",
+  'vault.keyShares': 'Unseal key shares `vault operator init` makes (unlock: manual)',
+  'vault.keyThreshold': 'Key shares needed to unseal (unlock: manual)',
   adminPassword:
     'Keystone admin password; leave unset to generate one (kept in .lxdstack/<name>/admin-password, mode 0600)',
   sshPublicKey: "SSH public key imported as the instances' keypair",

@@ -20,6 +20,8 @@ export const TARGET_KINDS = [
 ] as const;
 export const ENGINES = ['juju', 'conjure-up'] as const;
 export const STORAGE_DRIVERS = ['dir', 'zfs', 'btrfs', 'lvm'] as const;
+/** How vault is unlocked: by the charm itself (a lab-only shortcut), or by deploy's post-deployment steps. */
+export const VAULT_UNLOCK = ['auto', 'manual'] as const;
 /** Targets whose units go on machines the cloud allocates (MAAS nodes, LXD cluster members). */
 export const SCALE_OUT_TARGETS = ['maas', 'lxd-cluster'] as const;
 /** Control-plane machines: three-unit services spread one per machine at 3; more would hold no unit. */
@@ -66,6 +68,22 @@ export const labSpecSchema = z.strictObject({
     tenantCidr: z.string(),
     dnsServers: z.array(z.string()).min(1),
     externalPort: z.string().regex(/^[a-zA-Z0-9_.-]{1,15}$/, 'use an interface name such as eth1'),
+    /** The host-owned LXD bridge whose address is the gateway: the containers' second NIC is on it. */
+    externalBridge: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,15}$/, 'use an interface name of at most 15 characters'),
+  }),
+  storage: z.strictObject({
+    /** Block devices for ceph's OSDs; ceph since Nautilus makes no OSD on a directory. */
+    osdDevices: z.array(
+      z.string().regex(/^\/dev\/[^\s]+$/, 'name a block device such as /dev/sdb (a directory makes no OSD)'),
+    ),
+  }),
+  vault: z.strictObject({
+    unlock: z.enum(VAULT_UNLOCK),
+    /** `vault operator init` key shares and threshold, for `unlock: manual`. */
+    keyShares: z.int().min(1).max(10),
+    keyThreshold: z.int().min(1).max(10),
   }),
   /** Keystone admin password; absent means generated once and kept in the lab's credentials file. */
   adminPassword: z.string().min(8, 'use at least 8 characters').optional(),

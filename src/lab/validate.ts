@@ -7,6 +7,7 @@ import {
   PROFILES,
   PROFILE_NAMES,
   isProfileName,
+  releaseChannels,
   type ProfileName,
 } from './profiles/index.js';
 import { SCALE_OUT_TARGETS, labSpecSchema, type LabSpec } from './schema.js';
@@ -170,6 +171,19 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
       `openstackRelease: ${profile} offers ${facts.releases.join(', ')}, not ${candidate.openstackRelease}`,
     );
   }
+  if (
+    facts.channels &&
+    typeof candidate.series === 'string' &&
+    typeof candidate.openstackRelease === 'string' &&
+    facts.seriesChoices.includes(candidate.series) &&
+    facts.releases.includes(candidate.openstackRelease) &&
+    !releaseChannels(facts, candidate.series, candidate.openstackRelease)
+  ) {
+    const offered = Object.keys(facts.channels[candidate.series] ?? {}).join(', ');
+    errors.push(
+      `openstackRelease: ${candidate.openstackRelease} has no charms for ${candidate.series}; on ${candidate.series} use ${offered}`,
+    );
+  }
   const components = isPlainObject(candidate.components) ? candidate.components : {};
   for (const [component, on] of Object.entries(components)) {
     if (on === true && !(component in facts.components)) {
@@ -264,6 +278,77 @@ function machineErrors(candidate: Answers, profile: ProfileName): string[] {
   return errors;
 }
 
+/** Targets whose units are containers on this host. */
+const LOCAL_TARGETS: readonly unknown[] = ['localhost', 'nested-container'];
+
+/**
+ * Ceph where it can work. A profile whose ceph makes no OSD on a directory has ceph on by default only
+ * when the answers name block devices, or when the target's machines come from a cloud; on this host
+ * the OSD devices all go to one ceph-osd unit (every container of the model sees them).
+ */
+function withStorageDefaults(candidate: Answers, given: Answers, profile: ProfileName): Answers {
+  if (PROFILES[profile].directoryOsds) return candidate;
+  const storage = isPlainObject(candidate.storage) ? candidate.storage : {};
+  const devices = Array.isArray(storage.osdDevices) ? storage.osdDevices.length : 0;
+  const kind = isPlainObject(candidate.target) ? candidate.target.kind : undefined;
+  const local = LOCAL_TARGETS.includes(kind);
+  const givenComponents = isPlainObject(given.components) ? given.components : {};
+  const givenSizing = isPlainObject(given.sizing) ? given.sizing : {};
+  const ceph = givenComponents.ceph ?? (devices > 0 || isScaleOutTarget(kind));
+  const osdCount = givenSizing.osdCount ?? (local ? 1 : undefined);
+  return mergeAnswers(candidate, {
+    components: { ceph },
+    ...(osdCount === undefined ? {} : { sizing: { osdCount } }),
+  });
+}
+
+function storageErrors(candidate: Answers, profile: ProfileName): string[] {
+  const storage = isPlainObject(candidate.storage) ? candidate.storage : {};
+  const devices = Array.isArray(storage.osdDevices) ? storage.osdDevices : [];
+  const facts = PROFILES[profile];
+  if (facts.directoryOsds) {
+    return devices.length > 0
+      ? [
+          `storage.osdDevices: the ${profile} profile keeps its OSDs in /srv/osd directories, as its bundle did; remove storage.osdDevices`,
+        ]
+      : [];
+  }
+  const components = isPlainObject(candidate.components) ? candidate.components : {};
+  const kind = isPlainObject(candidate.target) ? candidate.target.kind : undefined;
+  if (components.ceph !== true || !LOCAL_TARGETS.includes(kind)) return [];
+  const errors: string[] = [];
+  if (devices.length === 0) {
+    errors.push(
+      'components.ceph: ceph since Nautilus makes no OSD on a directory; name block devices in storage.osdDevices (e.g. [/dev/sdb]), or set components.ceph: false (glance then keeps images on its own disk)',
+    );
+  }
+  const sizing = isPlainObject(candidate.sizing) ? candidate.sizing : {};
+  if (sizing.osdCount !== 1) {
+    errors.push(
+      `sizing.osdCount: on this host every ceph-osd container sees the same devices, so one unit takes all of storage.osdDevices; set sizing.osdCount: 1 (not ${String(sizing.osdCount)})`,
+    );
+  }
+  return errors;
+}
+
+function vaultErrors(candidate: Answers, profile: ProfileName): string[] {
+  const vault = isPlainObject(candidate.vault) ? candidate.vault : {};
+  const errors: string[] = [];
+  if (!PROFILES[profile].hasVault && vault.unlock === 'manual') {
+    errors.push(`vault.unlock: the ${profile} profile has no vault; remove the vault section`);
+  }
+  if (
+    typeof vault.keyShares === 'number' &&
+    typeof vault.keyThreshold === 'number' &&
+    vault.keyThreshold > vault.keyShares
+  ) {
+    errors.push(
+      `vault.keyThreshold: ${vault.keyThreshold} is more than vault.keyShares ${vault.keyShares}; vault could never be unsealed`,
+    );
+  }
+  return errors;
+}
+
 export interface BuildSpecOptions {
   /** Named in errors: the answers file, or "flags". */
   source: string;
@@ -290,12 +375,18 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
       );
     }
   }
-  const candidate = withMachines(mergeAnswers(defaultSpec(profile), given, { profile }), errors);
+  const candidate = withStorageDefaults(
+    withMachines(mergeAnswers(defaultSpec(profile), given, { profile }), errors),
+    given,
+    profile,
+  );
   errors.push(
     ...structuralErrors(candidate),
     ...networkErrors(candidate),
     ...profileErrors(candidate, profile),
     ...machineErrors(candidate, profile),
+    ...storageErrors(candidate, profile),
+    ...vaultErrors(candidate, profile),
   );
   if (errors.length > 0) {
     throw new InputError(

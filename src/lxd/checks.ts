@@ -1,5 +1,6 @@
 import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
+import { evaluateLabChecks, type LabFacts } from './lab-checks.js';
 import { lxcEquivalent } from './lxc.js';
 import { checkBridge, checkProxy } from './network-checks.js';
 import type { LxdNetwork, LxdStoragePool } from './types.js';
@@ -57,6 +58,8 @@ export interface HostFacts {
   kernelModules: Record<string, 'loaded' | 'loadable' | 'missing'>;
   proxy: { http?: string; https?: string; noProxy?: string; from: 'lab' | 'environment' | 'none' };
   smoke?: SmokeFact;
+  /** The lab's own needs: host networks, OSD devices, juju's staging folder (lab-checks.ts). */
+  lab?: LabFacts;
 }
 
 export interface ToolFact {
@@ -138,6 +141,8 @@ export function evaluateChecks(spec: LabSpec, facts: HostFacts, options: Evaluat
   for (const [key, minimum] of Object.entries(SYSCTL_MINIMUMS))
     results.push(checkSysctl(key, facts.sysctl[key], minimum));
   results.push(checkProxy(facts, spec));
+  // juju runs here unless the nested layout runs it in the outer container
+  if (facts.lab) results.push(...evaluateLabChecks(spec, facts.lab, spec.target.kind !== 'nested-container'));
   if ('error' in facts.server) return results; // the LXD checks below need a reachable daemon
   results.push(...checkBridge(facts.bridge, spec, profile.juju));
   results.push(checkPool(facts.pool, spec, facts.virtualization.kind === 'container'));
@@ -326,6 +331,15 @@ function checkJuju(facts: HostFacts, want: '2.9' | '3', need: 'needed' | 'option
     };
   }
   const major = juju.version.startsWith('2.') ? '2.9' : juju.version.startsWith('3.') ? '3' : undefined;
+  if (Number(/^(\d+)\./.exec(juju.version)?.[1]) >= 4) {
+    return {
+      id: 'juju',
+      title,
+      status: 'fail',
+      measured: `${juju.path ?? 'juju'} ${juju.version}: Juju 4 removed leader-set, which the OpenStack charms call; 3.6 is the supported line`,
+      fix: `Install Juju 3.6: \`sudo snap refresh juju --channel 3.6/stable\` (or \`${install}\` on a host without juju).`,
+    };
+  }
   const what =
     juju.source === 'env'
       ? `LXDSTACK_JUJU=${juju.path} (a stand-in such as the simulator) reports ${juju.version}`

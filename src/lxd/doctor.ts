@@ -2,6 +2,7 @@ import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { evaluateChecks, requiredKernelModules, type CheckResult, type HostFacts } from './checks.js';
 import * as probes from './probes.js';
+import { probeLabFacts } from './lab-probes.js';
 
 // The doctor as a function: every probe at once (each bounded by its own timeout), then the pure
 // judgement. Deploy's preflight step calls this too.
@@ -12,6 +13,8 @@ export interface DoctorInput {
   juju?: 'needed' | 'optional';
   containerSmoke: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Where the lab's folder is (the staging folder is named after it); default: the process's. */
+  cwd?: string;
 }
 
 /** The probes, replaceable in tests with recorded answers. */
@@ -30,6 +33,7 @@ export interface DoctorProbes {
   bridge: typeof probes.probeBridge;
   pool: typeof probes.probePool;
   containerSmoke: typeof probes.probeContainerSmoke;
+  labFacts: typeof probeLabFacts;
 }
 
 export const hostProbes: DoctorProbes = {
@@ -47,6 +51,7 @@ export const hostProbes: DoctorProbes = {
   bridge: probes.probeBridge,
   pool: probes.probePool,
   containerSmoke: probes.probeContainerSmoke,
+  labFacts: probeLabFacts,
 };
 
 export async function gatherFacts(
@@ -80,6 +85,7 @@ export async function gatherFacts(
     sysctl,
     kernelModules,
     lxdFacts,
+    lab,
   ] = await Promise.all([
     p.os(),
     p.cpuMemory(),
@@ -93,6 +99,7 @@ export async function gatherFacts(
     p.sysctl(),
     p.kernelModules(requiredKernelModules(spec), env),
     lxd,
+    p.labFacts(spec, env, input.cwd ?? process.cwd()),
   ]);
   return {
     os,
@@ -107,6 +114,7 @@ export async function gatherFacts(
     sysctl,
     kernelModules,
     proxy: probes.probeProxy(spec, env),
+    lab,
     ...lxdFacts,
   };
 }

@@ -1,3 +1,4 @@
+import { externalBridgeConfig } from './prepare.js';
 import type { LabSpec } from '../lab/schema.js';
 import type { Ledger } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
@@ -28,6 +29,7 @@ export function realLxdPort(input: {
     const notes = [
       report.pool.created ? `pool ${report.pool.name} created` : `pool ${report.pool.name} present`,
       report.bridge.created ? `bridge ${report.bridge.name} created` : `bridge ${report.bridge.name} present`,
+      `external bridge ${report.externalBridge.name} ${report.externalBridge.created ? 'created' : 'present'} (gateway ${report.externalBridge.address}, NAT, no DHCP)`,
       `profile ${profileName} applied`,
     ];
     if (report.profile.dropped.length) notes.push(`LXD dropped ${report.profile.dropped.join(', ')}`);
@@ -50,6 +52,7 @@ export function realLxdPort(input: {
       prepare: () => [
         lxcEquivalent.storageCreate(spec.lxd.storagePool, spec.lxd.storageDriver) + '  (only if missing)',
         lxcEquivalent.networkCreate(spec.lxd.bridge, {}) + '  (only if missing)',
+        `${lxcEquivalent.networkCreate(spec.network.externalBridge, externalBridgeConfig(spec))}  (only if missing: the external network's gateway)`,
         lxcEquivalent.profileEdit(profileName),
       ],
       profile: () => lxcEquivalent.profileEdit(profileName),

@@ -7,7 +7,13 @@ import { JUJU_INSTALL } from './checks.js';
 import type { LxdClient } from './client.js';
 import { execInInstance } from './instances.js';
 import { lxcEquivalent } from './lxc.js';
-import { compareProfile, stringifyProfile, type ModelProfile, type ProfileDifference } from './prepare.js';
+import {
+  compareProfile,
+  externalBridgeConfig,
+  stringifyProfile,
+  type ModelProfile,
+  type ProfileDifference,
+} from './prepare.js';
 import type { LxdConfig, LxdDevices } from './types.js';
 
 // The LXD inside the 2016 tutorial's outer container, driven through LXD's exec API with argv lists (no
@@ -39,6 +45,18 @@ export function innerLxdSteps(spec: LabSpec): InnerStep[] {
       what: `inner bridge ${bridge}`,
       check: ['lxc', 'network', 'show', bridge],
       run: ['lxc', 'network', 'create', bridge, 'ipv4.address=auto', 'ipv4.nat=true', 'ipv6.address=none'],
+    },
+    {
+      // the spell's conjureup0: the external network's gateway, inside the outer container
+      what: `inner external bridge ${spec.network.externalBridge}`,
+      check: ['lxc', 'network', 'show', spec.network.externalBridge],
+      run: [
+        'lxc',
+        'network',
+        'create',
+        spec.network.externalBridge,
+        ...Object.entries(externalBridgeConfig(spec)).map(([key, value]) => `${key}=${value}`),
+      ],
     },
     {
       what: 'root disk of the default profile',

@@ -46,7 +46,8 @@ export function nestedLxdPort(input: NestedLxdPortInput): LxdPort {
     async prepare(ledger) {
       const { preparePoolAndBridge, createNestedHost, startNestedHost, runInnerSteps } = await lxd();
       const client = await input.client();
-      const base = await preparePoolAndBridge(spec, { client, ledger });
+      // the external bridge is made inside the outer container, as the spell made conjureup0
+      const base = await preparePoolAndBridge(spec, { client, ledger, externalBridge: false });
       const host = await createNestedHost(spec, { client, ledger, image: nestedImage(spec) });
       await startNestedHost(client, container);
       const address = await outerAddress(client);

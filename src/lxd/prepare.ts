@@ -2,6 +2,8 @@ import type { Ledger } from '../state/ledger.js';
 import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { lxcEquivalent } from './lxc.js';
+import { parseCidr } from '../lab/net.js';
+import { JobError } from '../util/errors.js';
 import type { LxdConfig, LxdDevices, LxdProfile } from './types.js';
 
 // Deploy's "prepare LXD" step: what `lxd init --preseed` would do for a bare LXD (a storage pool and a
@@ -26,6 +28,8 @@ export interface ProfileDifference {
 export interface PrepareReport {
   pool: { name: string; driver: string; created: boolean };
   bridge: { name: string; created: boolean };
+  /** The external network's bridge: its address is the gateway, the containers' eth1 is on it. */
+  externalBridge: { name: string; address: string; created: boolean };
   profile: { name: string; created: boolean; dropped: string[]; changed: ProfileDifference[] };
   /** What was run (or, with dryRun, would run), as `lxc` commands. */
   commands: string[];
@@ -40,6 +44,55 @@ export function labBridgeConfig(spec: LabSpec): Record<string, string> {
     'ipv6.address': 'none',
     'bridge.mtu': String(spec.lxd.mtu),
   };
+}
+
+/**
+ * The external network's bridge, owned by this host: its address is the external gateway, so floating
+ * IPs and router uplinks reach the host; NAT lets instances out; no DHCP (Neutron hands out the
+ * addresses) and no IPv6 (the lab's networks are IPv4). The 2016 spell made conjureup0 the same way.
+ */
+export function externalBridgeConfig(spec: LabSpec): Record<string, string> {
+  const cidr = parseCidr(spec.network.externalCidr);
+  if ('error' in cidr) throw new JobError(`network.externalCidr: ${cidr.error}`);
+  return {
+    'ipv4.address': `${spec.network.gateway}/${cidr.prefix}`,
+    'ipv4.nat': 'true',
+    'ipv4.dhcp': 'false',
+    'ipv6.address': 'none',
+    'bridge.mtu': String(spec.lxd.mtu),
+  };
+}
+
+/** Create the external bridge when missing (recorded first); an existing one must carry the gateway. */
+async function prepareExternalBridge(
+  spec: LabSpec,
+  deps: { client: LxdClient; ledger: Ledger; dryRun: boolean },
+  commands: string[],
+): Promise<PrepareReport['externalBridge']> {
+  const name = spec.network.externalBridge;
+  const config = externalBridgeConfig(spec);
+  const address = config['ipv4.address']!;
+  const existing = await deps.client.getNetwork(name);
+  if (existing) {
+    if (existing.config['ipv4.address'] !== address) {
+      throw new JobError(
+        `network.externalBridge: the bridge ${name} exists with ipv4.address ${existing.config['ipv4.address'] ?? '(none)'}, not the gateway ${address}; name another bridge in network.externalBridge, or change network.gateway to match it`,
+      );
+    }
+    return { name, address, created: false };
+  }
+  commands.push(lxcEquivalent.networkCreate(name, config));
+  if (!deps.dryRun) {
+    const record = await deps.ledger.beginResource({ kind: 'lxd-network', name, data: { config } });
+    await deps.client.createNetwork({
+      name,
+      type: 'bridge',
+      description: `external network of lxdstack lab ${spec.name} (gateway ${address})`,
+      config,
+    });
+    await deps.ledger.commitResource(record.id);
+  }
+  return { name, address, created: true };
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -86,11 +139,22 @@ export function compareProfile(
   return { dropped, changed };
 }
 
-/** The pool and bridge a bare LXD lacks (`lxd init --preseed`), each recorded before it is created. */
+/**
+ * The pool and bridge a bare LXD lacks (`lxd init --preseed`) and the lab's external bridge, each
+ * recorded before it is created.
+ */
 export async function preparePoolAndBridge(
   spec: LabSpec,
-  deps: { client: LxdClient; ledger: Ledger; dryRun?: boolean },
-): Promise<Pick<PrepareReport, 'pool' | 'bridge' | 'commands'>> {
+  deps: {
+    client: LxdClient;
+    ledger: Ledger;
+    dryRun?: boolean;
+    /** False where the external network lives in an inner LXD (the nested layout's outer container). */
+    externalBridge?: boolean;
+  },
+): Promise<
+  Pick<PrepareReport, 'pool' | 'bridge' | 'commands'> & Partial<Pick<PrepareReport, 'externalBridge'>>
+> {
   const { client, ledger } = deps;
   const dryRun = deps.dryRun ?? false;
   const commands: string[] = [];
@@ -131,9 +195,15 @@ export async function preparePoolAndBridge(
     }
   }
 
+  const externalBridge =
+    deps.externalBridge === false
+      ? undefined
+      : await prepareExternalBridge(spec, { client, ledger, dryRun }, commands);
+
   return {
     pool: { name: poolName, driver: pool?.driver ?? spec.lxd.storageDriver, created: !pool },
     bridge: { name: bridgeName, created: !bridge },
+    ...(externalBridge ? { externalBridge } : {}),
     commands,
   };
 }
@@ -174,6 +244,7 @@ export async function prepareLxd(
   return {
     pool: base.pool,
     bridge: base.bridge,
+    externalBridge: base.externalBridge!,
     profile: { name: profileName, created: !existing, ...differences },
     commands,
     dryRun,

@@ -3,6 +3,7 @@ import { PreflightError, InputError, JobError } from '../util/errors.js';
 import type { Ledger } from '../state/ledger.js';
 import type { LabPorts, SmokeOutcome, WaitProgress } from './ports.js';
 import type { Step } from './steps.js';
+import { rootCaStep, vaultUnlockStep } from './vault-steps.js';
 
 // The ordered steps of `lxdstack deploy`, each with its postcondition. Pure construction: the steps
 // act only through the ports they are given.
@@ -30,6 +31,10 @@ export interface DeployInput {
   waitTimeoutMs: number;
   /** Receives the smoke outcome (for the summary). */
   onVerified?: (outcome: SmokeOutcome) => void;
+  /** The lab's folder: vault's keys and the root CA are written there. */
+  labDirectory: string;
+  /** Registers a secret learnt during the run (vault's keys and tokens) with the run's redaction. */
+  onSecret?: (secret: string) => void;
 }
 
 export const DEPLOY_STEP_NAMES = [
@@ -38,11 +43,16 @@ export const DEPLOY_STEP_NAMES = [
   'controller',
   'model',
   'deploy',
+  'vault',
   'wait',
+  'ca',
   'expose',
   'configure',
   'verify',
 ] as const;
+
+/** Marks the ledger record of the staging folder a strictly confined juju reads from. */
+export const STAGING = 'juju-staging';
 
 /** Targets whose machines are not this host's LXD containers. */
 const REMOTE_TARGETS: ReadonlySet<string> = new Set(['existing-controller', 'maas', 'lxd-cluster']);
@@ -232,6 +242,11 @@ export function deploySteps(input: DeployInput): Step[] {
     title: conjure ? 'Deploy the spell (conjure-up, headless)' : 'Deploy the bundle',
     commands: () => [
       conjure ? ports.conjure.describe(spellInput) : ports.juju.describe.deployBundle(deployInput),
+      ...(ports.staging && !conjure
+        ? [
+            '(a strictly confined juju (Juju 3 from the snap) reads a copy of these files staged in ~/lxdstack-staging/<lab>-<id>)',
+          ]
+        : []),
     ],
     satisfied: async () => {
       const present = new Set(await ports.juju.applications(controller, model));
@@ -251,6 +266,9 @@ export function deploySteps(input: DeployInput): Step[] {
         await ports.conjure.deploySpell({ ...spellInput, onProgress: (line) => io.report(line) });
         await ledger.commitResource(record.id);
       } else {
+        // a strictly confined juju reads the bundle from a staging folder in home: recorded before use
+        const staged = await ports.staging?.dir();
+        if (staged) await ledger.recordResource({ kind: 'file', name: staged, data: { by: STAGING } });
         await ports.juju.deployBundle(deployInput);
       }
       return `${rendered.applications.length} applications`;
@@ -339,5 +357,28 @@ export function deploySteps(input: DeployInput): Step[] {
       'read the smoke report in .lxdstack/<lab>/reports; `lxdstack verify` re-runs only the checks',
   };
 
-  return [preflight, prepareLxd, controllerStep, modelStep, deployStep, waitStep, expose, configure, verify];
+  // A bundle with vault: its post-deployment steps before the wait (the certificates everything waits
+  // for come after them), its root CA once the model is ready.
+  const vault = ports.vault;
+  const vaultInput = vault && {
+    spec,
+    ledger,
+    vault,
+    labDirectory: input.labDirectory,
+    onSecret: input.onSecret ?? (() => {}),
+    waitTimeoutMs: input.waitTimeoutMs,
+  };
+  return [
+    preflight,
+    prepareLxd,
+    controllerStep,
+    modelStep,
+    deployStep,
+    ...(vaultInput ? [vaultUnlockStep(vaultInput)] : []),
+    waitStep,
+    ...(vaultInput ? [rootCaStep(vaultInput)] : []),
+    expose,
+    configure,
+    verify,
+  ];
 }

@@ -1,6 +1,8 @@
 import type { JujuCheck, WaitProgress } from '../juju/verdicts.js';
 import type { LxdPort } from '../lxd/lab-port.js';
 import type { Ledger } from '../state/ledger.js';
+import type { StagingPort } from './staging-port.js';
+import type { VaultPort } from './vault-adapter.js';
 
 // What the lifecycle needs from each area (Juju, LXD, OpenStack, smoke), as small interfaces. The
 // deploy and teardown steps are written against these; wiring.ts adapts the real modules to them, and
@@ -113,4 +115,8 @@ export interface LabPorts {
   conjure: ConjurePort;
   lxd: LxdPort;
   cloud: CloudPort;
+  /** Vault's units, actions and HTTP API: present when the lab's bundle has vault. */
+  vault?: VaultPort;
+  /** Where juju reads the lab's files (staged under home for a strictly confined juju). */
+  staging?: StagingPort;
 }

@@ -1,8 +1,10 @@
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { computeCaveats } from '../lab/compute.js';
 import type { SmokeOutcome } from './ports.js';
 import type { StepResult } from './task-list.js';
+import { VAULT_KEYS_FILE } from './vault-steps.js';
 
 // The closing words of deploy and teardown. Pure: text from facts.
 
@@ -45,6 +47,13 @@ export function deploySummary(input: DeploySummaryInput): string[] {
   lines.push(
     `Credentials:  user admin, domain admin_domain; password in ${shown(input.cwd, input.credentialsPath)} (mode 0600)`,
   );
+  if (PROFILES[spec.profile].hasVault) {
+    lines.push(
+      spec.vault.unlock === 'auto'
+        ? 'Vault:        unseals itself and made its own root CA (vault.unlock: auto): a lab-only setting, never for production'
+        : `Vault:        unsealed by deploy; keys and root token in ${shown(input.cwd, join(dirname(input.credentialsPath), VAULT_KEYS_FILE))} (mode 0600)`,
+    );
+  }
   if (input.smoke) {
     lines.push(
       `Smoke tests:  ${input.smoke.passed} passed, ${input.smoke.failed} failed, ${input.smoke.skipped} skipped`,

@@ -1,6 +1,7 @@
 import { InterruptedError, JobError, TimeoutError, errorMessage } from '../util/errors.js';
 import type { Ledger, ResourceRecord } from '../state/ledger.js';
 import type { LabPorts } from './ports.js';
+import { STAGING } from './deploy-steps.js';
 import type { Step } from './steps.js';
 
 // Teardown walks the ledger newest first and removes only what this lab created: OpenStack resources,
@@ -199,6 +200,21 @@ export function teardownSteps(input: TeardownInput): Step[] {
     },
   };
 
+  const staged = () => ledger.liveResources('file').filter((r) => r.data?.by === STAGING);
+  const staging: Step = {
+    name: 'teardown:staging',
+    title: 'Remove the files staged for juju in home',
+    commands: () => staged().map((r) => `rm -r ${r.name}`),
+    satisfied: async () => (staged().length === 0 ? 'nothing was staged' : undefined),
+    run: async () => {
+      for (const record of staged()) {
+        await ports.staging?.remove(record.name);
+        await ledger.releaseResource(record.id);
+      }
+      return 'removed';
+    },
+  };
+
   const lxd: Step = {
     name: 'teardown:lxd',
     title: 'Remove LXD resources and restore host values',
@@ -245,5 +261,5 @@ export function teardownSteps(input: TeardownInput): Step[] {
     },
   };
 
-  return [cloud, models, controller, lxd, check];
+  return [cloud, models, controller, staging, lxd, check];
 }

@@ -11,10 +11,13 @@ import { simulatorEnv } from '../sim/env.js';
 import { simulatedLxdPort } from '../sim/lxd.js';
 import { describeCommand } from '../util/run.js';
 import type { CommandRunner } from '../util/runner.js';
+import { createVaultApi } from '../vault/api.js';
 import { cloudPort } from './cloud-adapter.js';
 import { jujuPort, nestedJujuPort } from './juju-adapter.js';
 import { simulatorStateDir, type LabSession } from './session.js';
 import type { LabPorts } from './ports.js';
+import { stagingPort } from './staging-port.js';
+import { vaultPort } from './vault-adapter.js';
 
 // The real modules behind the lifecycle's ports. A simulated lab gets the simulator's environment (its
 // `juju` and `conjure-up` first, state in .lxdstack/<lab>/sim) and the simulator's LXD port, which never
@@ -68,12 +71,25 @@ export function createLabPorts(input: WiringInput): LabPorts {
   const nested = spec.target.kind === 'nested-container' && !session.simulated;
   const container = spec.target.container;
   const hostRunner = input.runner;
+  // juju on this host that is a strict snap reads the lab's files from a staging folder in home
+  const staging = nested
+    ? undefined
+    : stagingPort({
+        env,
+        lab: spec.name,
+        labDirectory: session.dir,
+        // the simulator plays Juju 3.x as the strict snap unless told otherwise (LXDSTACK_SIM_CONFINEMENT)
+        simulatedStrict:
+          session.simulated &&
+          (env.LXDSTACK_SIM_CONFINEMENT ? env.LXDSTACK_SIM_CONFINEMENT === 'strict' : flavour === '3'),
+        ...(hostRunner ? { runner: hostRunner } : {}),
+      });
   const runner = nested
     ? async () =>
         (await import('../lxd/exec-runner.js')).lxdExecRunner(await lxdClient(), container, {
           ...(input.signal ? { signal: input.signal } : {}),
         })
-    : hostRunner && (async () => hostRunner);
+    : staging!.runner;
   const engineEnv = nested ? {} : env;
   const baseJuju = jujuPort({
     env: engineEnv,
@@ -81,7 +97,7 @@ export function createLabPorts(input: WiringInput): LabPorts {
     settleMs: session.simulated ? 0 : 15_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
-    ...(runner ? { runner } : {}),
+    runner,
     ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
   });
   const juju = nested
@@ -91,6 +107,27 @@ export function createLabPorts(input: WiringInput): LabPorts {
       )
     : baseJuju;
   const profileYaml = () => readFile(join(session.dir, 'lxd-profile.yaml'), 'utf8');
+  const hasVault = PROFILES[spec.profile].hasVault;
+  const vault = hasVault
+    ? vaultPort({
+        model: `${spec.controller}:${spec.model}`,
+        flavour,
+        client: async () =>
+          (await import('../juju/client.js')).createJujuClient({
+            env: engineEnv,
+            flavour,
+            ...(input.signal ? { signal: input.signal } : {}),
+            runner: await runner(),
+          }),
+        // A simulated vault has no HTTP API to reach.
+        ...(session.simulated
+          ? {}
+          : {
+              api: createVaultApi(input.signal ? { signal: input.signal } : {}),
+            }),
+        ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
+      })
+    : undefined;
   return {
     juju,
     conjure: {
@@ -99,7 +136,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
         const engine = createConjureEngine({
           env: engineEnv,
           ...(input.signal ? { signal: input.signal } : {}),
-          ...(runner ? { runner: await runner() } : {}),
+          // conjure-up drives Juju 2.9 (a classic snap): only the nested layout runs it elsewhere
+          ...(nested ? { runner: await runner() } : {}),
         });
         await engine.deploySpell({ ...run, onProgress: (line) => run.onProgress(line) });
       },
@@ -119,9 +157,12 @@ export function createLabPorts(input: WiringInput): LabPorts {
       adminPassword: session.adminPassword,
       keystoneUrl: async () => {
         const address = await juju.unitAddress(spec.controller, spec.model, 'keystone');
-        return address ? `http://${address}:5000/v3` : undefined;
+        // once vault issues certificates, keystone serves https (charm-behaviour.md §2)
+        return address ? `${hasVault ? 'https' : 'http'}://${address}:5000/v3` : undefined;
       },
       ...(input.signal ? { signal: input.signal } : {}),
     }),
+    ...(vault ? { vault } : {}),
+    ...(staging ? { staging } : {}),
   };
 }

@@ -40,14 +40,14 @@ test('the modern lab: every application, relation and unit, with Charmhub bases 
   const changes = bundleChanges(labBundle(renderGoldenLab('modern')), { juju: '3' });
   t.is(
     changes[0],
-    'upload charm ceph-mon from charm-hub for base ubuntu@22.04/stable from channel reef/stable',
+    'upload charm mysql-router from charm-hub for base ubuntu@24.04/stable from channel 8.0/stable',
   );
   t.true(
-    changes.includes('deploy application keystone from charm-hub on ubuntu@22.04/stable with 2024.1/stable'),
+    changes.includes('deploy application keystone from charm-hub on ubuntu@24.04/stable with 2024.1/stable'),
   );
   t.true(
     changes.includes(
-      'deploy application keystone-mysql-router from charm-hub on ubuntu@22.04/stable with 8.0/stable using mysql-router',
+      'deploy application keystone-mysql-router from charm-hub on ubuntu@24.04/stable with 8.0/stable using mysql-router',
     ),
   );
   t.true(
@@ -63,9 +63,10 @@ test('the modern lab: every application, relation and unit, with Charmhub bases 
   );
   t.is(
     changes.filter((c) => c.startsWith('add unit ')).length,
-    3 + 3 + 1 + 1 + 3 + 1 + 1 + 1 + 1 + 3 + 1 + 1 + 1,
+    // ceph and cinder are off by default on this host (no OSD devices named)
+    1 + 1 + 3 + 1 + 1 + 1 + 1 + 3 + 1 + 1 + 1,
   );
-  t.is(changes.at(-1), 'add unit vault/0 to new machine 20');
+  t.is(changes.at(-1), 'add unit vault/0 to new machine 14');
 });
 
 test('the 2016 tutorial under Juju 2.9: charm-store charms for the bundle series, in 2.9 words', (t) => {

@@ -9,6 +9,7 @@ import { parseBundleText } from '../../src/bundle/parse.js';
 import { labBundle, renderLab, renderTemplate, writeRenderedLab } from '../../src/bundle/render.js';
 import { validateBundle } from '../../src/bundle/validate.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
+import { buildSpec } from '../../src/lab/validate.js';
 import { PROFILES } from '../../src/lab/profiles/index.js';
 import { referenceBundle } from './reference.js';
 
@@ -161,6 +162,8 @@ test('overlays switch components off (their relations go too) and scale compute 
   t.is(rendered.spell.files['bundle.yaml']!.includes('ceph-mon'), false, 'the spell holds the merged bundle');
 
   const osd = defaultSpec('modern');
+  osd.target = { ...osd.target, kind: 'maas', cloud: 'maas-lab' };
+  osd.components.ceph = true;
   osd.sizing.osdCount = 5;
   const scaled = labBundle(renderLab(osd, { adminPassword: PASSWORD }));
   t.is((applications(scaled)['ceph-osd'] as PlainMap).num_units, 5);
@@ -170,11 +173,13 @@ test('overlays switch components off (their relations go too) and scale compute 
 test('modern: Charmhub channels of the release, base instead of series, OVN with vault, mysql routers, qemu or kvm', (t) => {
   const spec = defaultSpec('modern');
   const qemu = parseBundleText(renderLab(spec, { adminPassword: PASSWORD }).bundle, 'b')[0]!;
-  t.is(qemu['default-base'], 'ubuntu@22.04');
+  t.is(qemu['default-base'], 'ubuntu@24.04');
   t.false('series' in qemu);
   const apps = applications(qemu) as Record<string, PlainMap & { options?: PlainMap }>;
   t.is(apps.keystone!.channel, '2024.1/stable');
-  t.is(apps['ceph-mon']!.channel, 'reef/stable');
+  t.is(apps['ceph-mon']!.channel, 'squid/stable');
+  t.is(apps['rabbitmq-server']!.channel, '3.12/stable');
+  t.is(apps.keystone!.options!['openstack-origin'], 'distro');
   t.is(apps['ovn-central']!.channel, '24.03/stable');
   t.is(apps['mysql-innodb-cluster']!.num_units, 3);
   t.truthy(apps.vault);
@@ -186,6 +191,12 @@ test('modern: Charmhub channels of the release, base instead of series, OVN with
   t.is(apps['nova-compute']!.options!['virt-type'], 'qemu');
   const kvm = parseBundleText(renderLab(spec, { adminPassword: PASSWORD, hasKvm: true }).bundle, 'b')[0]!;
   t.is(((applications(kvm)['nova-compute'] as PlainMap).options as PlainMap)['virt-type'], 'kvm');
+
+  spec.series = 'jammy';
+  const caracal = applications(parseBundleText(renderLab(spec, { adminPassword: PASSWORD }).bundle, 'b')[0]!);
+  t.is(((caracal.keystone as PlainMap).options as PlainMap)['openstack-origin'], 'cloud:jammy-caracal');
+  t.is((caracal['rabbitmq-server'] as PlainMap).channel, '3.9/stable');
+  t.is((caracal['ceph-mon'] as PlainMap).channel, 'squid/stable');
 
   spec.openstackRelease = '2023.1';
   const antelope = applications(
@@ -297,4 +308,38 @@ test('writeRenderedLab writes every file atomically, secrets 0600, and drops ove
   t.false(second.some((p) => p.endsWith('dashboard-off.yaml')));
   await t.throwsAsync(stat(join(dir, 'overlays', 'dashboard-off.yaml')));
   t.true(isMap(parse(await readFile(join(dir, 'overlays', 'cinder-off.yaml'), 'utf8'))));
+});
+
+test('modern ceph on this host: the devices reach one ceph-osd through the profile, replicas go per OSD', (t) => {
+  const spec = buildSpec(
+    { profile: 'modern', storage: { osdDevices: ['/dev/sdb', '/dev/sdc'] } },
+    { source: 'lab.yaml' },
+  );
+  const rendered = renderLab(spec, { adminPassword: PASSWORD });
+  const merged = applications(labBundle(rendered)) as Record<string, PlainMap & { options?: PlainMap }>;
+  t.is(merged['ceph-osd']!.num_units, 1);
+  t.is(merged['ceph-osd']!.options!['osd-devices'], '/dev/sdb /dev/sdc');
+  t.is(merged['ceph-mon']!.options!['expected-osd-count'], 2);
+  t.is(merged['ceph-mon']!.options!['config-flags'], "{'global': {'osd crush chooseleaf type': 0}}");
+  const profile = parseBundleText(rendered.lxdProfile, 'p')[0] as { devices: Record<string, PlainMap> };
+  t.deepEqual(profile.devices.osd0, { path: '/dev/sdb', type: 'unix-block' });
+  t.deepEqual(profile.devices.osd1, { path: '/dev/sdc', type: 'unix-block' });
+  t.is(profile.devices.eth1!.parent, 'lxdstack-ext');
+  const tutorial = parseBundleText(
+    renderLab(defaultSpec('tutorial-2016'), { adminPassword: PASSWORD }).lxdProfile,
+    'p',
+  )[0] as { devices: Record<string, PlainMap> };
+  t.is(tutorial.devices.eth1!.parent, 'conjureup0', "the spell's own external bridge");
+});
+
+test('modern vault: the lab default unseals itself and makes its CA; manual leaves that to deploy', (t) => {
+  const spec = defaultSpec('modern');
+  const vaultOf = (s: typeof spec) =>
+    (
+      applications(parseBundleText(renderLab(s, { adminPassword: PASSWORD }).bundle, 'b')[0]!)
+        .vault as PlainMap
+    ).options as PlainMap | undefined;
+  t.deepEqual(vaultOf(spec), { 'totally-unsecure-auto-unlock': true, 'auto-generate-root-ca-cert': true });
+  spec.vault.unlock = 'manual';
+  t.is(vaultOf(spec), undefined);
 });

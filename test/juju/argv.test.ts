@@ -1,5 +1,5 @@
 import test from 'ava';
-import { flavourOf, jujuArgv } from '../../src/juju/argv.js';
+import { flavourOf, jujuArgv, unsupportedJujuReason } from '../../src/juju/argv.js';
 import { describeJujuCommand } from '../../src/juju/client.js';
 
 test('the version text decides the flavour', (t) => {
@@ -111,4 +111,41 @@ test('a command is described exactly as it would run, quoted for a shell reader'
     describeJujuCommand('2.9', 'status', { model: 'lab:openstack' }, '/snap/bin/juju'),
     '/snap/bin/juju status -m lab:openstack --format json',
   );
+});
+
+test('exec on several units passes one comma-separated --unit (a repeated --unit keeps only the last)', (t) => {
+  const exec = { model: 'm', units: ['vault/0', 'vault/1'], command: ['true'] };
+  for (const flavour of ['2.9', '3'] as const) {
+    const argv = jujuArgv(flavour, 'exec', exec);
+    t.is(argv.filter((a) => a === '--unit').length, 1);
+    t.is(argv[argv.indexOf('--unit') + 1], 'vault/0,vault/1');
+  }
+});
+
+test('an action takes its secret parameters from a --params file, never as key=value', (t) => {
+  const argv = jujuArgv('3', 'runAction', {
+    model: 'm',
+    unit: 'vault/leader',
+    action: 'authorize-charm',
+    paramsFile: '/home/u/lxdstack-staging/lab/params.yaml',
+  });
+  t.deepEqual(argv.slice(0, 7), [
+    'run',
+    '-m',
+    'm',
+    'vault/leader',
+    'authorize-charm',
+    '--params',
+    '/home/u/lxdstack-staging/lab/params.yaml',
+  ]);
+});
+
+test('Juju 4 is refused with the reason and the 3.6 channel; 2.9 and 3.x are not', (t) => {
+  t.regex(unsupportedJujuReason('4.0.0-genericlinux-amd64') ?? '', /leader-set.*3\.6 is the supported line/);
+  t.regex(
+    unsupportedJujuReason('4.0.0-genericlinux-amd64') ?? '',
+    /snap install juju --channel 3\.6\/stable/,
+  );
+  t.is(unsupportedJujuReason('3.6.11-genericlinux-amd64'), undefined);
+  t.is(unsupportedJujuReason('2.9.46-ubuntu-amd64'), undefined);
 });

@@ -24,7 +24,8 @@ for (const profile of PROFILE_NAMES) {
     const spec = buildSpec({ profile }, { source: 'x' });
     t.is(spec.series, PROFILES[profile].series);
     t.is(spec.openstackRelease, PROFILES[profile].openstackRelease);
-    t.is(spec.sizing.osdCount, PROFILES[profile].osdCount);
+    // a ceph that needs block devices has its OSDs in one unit on this host
+    t.is(spec.sizing.osdCount, PROFILES[profile].directoryOsds ? PROFILES[profile].osdCount : 1);
     t.is(spec.adminPassword, undefined);
   });
 }
@@ -44,7 +45,7 @@ test('flags override the answers file', (t) => {
   );
   t.is(spec.name, 'from-flag');
   t.is(spec.profile, 'modern');
-  t.is(spec.series, 'jammy');
+  t.is(spec.series, 'noble');
 });
 
 test('a bad CIDR names the field', (t) => {
@@ -134,8 +135,12 @@ test('every error is reported at once', (t) => {
 
 test('rules across fields: series and release per profile, radosgw needs ceph, conjure-up only for the spells', (t) => {
   t.deepEqual(problems({ profile: 'modern', series: 'xenial' }), [
-    'series: modern deploys on jammy, not xenial',
+    'series: modern deploys on noble or jammy, not xenial',
   ]);
+  t.deepEqual(problems({ profile: 'modern', openstackRelease: '2023.2' }), [
+    'openstackRelease: 2023.2 has no charms for noble; on noble use 2024.1',
+  ]);
+  t.deepEqual(problems({ profile: 'modern', series: 'jammy', openstackRelease: '2023.2' }), []);
   t.deepEqual(problems({ profile: 'modern', openstackRelease: 'mitaka' }), [
     'openstackRelease: modern offers 2024.1, 2023.2, 2023.1, yoga, not mitaka',
   ]);
@@ -147,6 +152,7 @@ test('rules across fields: series and release per profile, radosgw needs ceph, c
   ]);
   t.deepEqual(problems({ profile: 'modern', components: { radosgw: true } }), [
     'components.radosgw: the modern profile has no radosgw; set it to false',
+    'components.radosgw: the RADOS gateway needs ceph; turn components.ceph on or radosgw off',
   ]);
   t.deepEqual(problems({ target: { kind: 'maas' } }), [
     'target.cloud: a maas target needs the name of that cloud as juju knows it (juju clouds), not localhost',
@@ -165,4 +171,51 @@ test('a short admin password is refused; a given one is kept', (t) => {
     buildSpec({ adminPassword: 'long enough: # yes' }, { source: 'x' }).adminPassword,
     'long enough: # yes',
   );
+});
+
+test('modern ceph: off on this host without block devices, on with them (one ceph-osd unit) or on a cloud', (t) => {
+  const plain = buildSpec({ profile: 'modern' }, { source: 'x' });
+  t.false(plain.components.ceph);
+  const devices = buildSpec(
+    { profile: 'modern', storage: { osdDevices: ['/dev/sdb', '/dev/sdc'] } },
+    { source: 'x' },
+  );
+  t.true(devices.components.ceph);
+  t.is(devices.sizing.osdCount, 1);
+  const maas = buildSpec({ profile: 'modern', target: { kind: 'maas', cloud: 'maas-lab' } }, { source: 'x' });
+  t.true(maas.components.ceph);
+  t.is(maas.sizing.osdCount, 3);
+
+  t.deepEqual(problems({ profile: 'modern', components: { ceph: true } }), [
+    'components.ceph: ceph since Nautilus makes no OSD on a directory; name block devices in storage.osdDevices (e.g. [/dev/sdb]), or set components.ceph: false (glance then keeps images on its own disk)',
+  ]);
+  t.deepEqual(
+    problems({ profile: 'modern', storage: { osdDevices: ['/dev/sdb'] }, sizing: { osdCount: 3 } }),
+    [
+      'sizing.osdCount: on this host every ceph-osd container sees the same devices, so one unit takes all of storage.osdDevices; set sizing.osdCount: 1 (not 3)',
+    ],
+  );
+  t.deepEqual(problems({ profile: 'modern', storage: { osdDevices: ['/srv/osd'] } }), [
+    'storage.osdDevices.0: name a block device such as /dev/sdb (a directory makes no OSD)',
+  ]);
+  t.deepEqual(problems({ storage: { osdDevices: ['/dev/sdb'] } }), [
+    'storage.osdDevices: the tutorial-2016 profile keeps its OSDs in /srv/osd directories, as its bundle did; remove storage.osdDevices',
+  ]);
+});
+
+test('vault: unlock auto by default; manual needs a threshold within the key shares and a profile with vault', (t) => {
+  t.deepEqual(buildSpec({ profile: 'modern' }, { source: 'x' }).vault, {
+    unlock: 'auto',
+    keyShares: 5,
+    keyThreshold: 3,
+  });
+  t.deepEqual(problems({ profile: 'modern', vault: { unlock: 'manual', keyShares: 2, keyThreshold: 3 } }), [
+    'vault.keyThreshold: 3 is more than vault.keyShares 2; vault could never be unsealed',
+  ]);
+  t.deepEqual(problems({ vault: { unlock: 'manual' } }), [
+    'vault.unlock: the tutorial-2016 profile has no vault; remove the vault section',
+  ]);
+  t.deepEqual(problems({ profile: 'modern', vault: { unlock: 'sometimes' } }), [
+    'vault.unlock: "sometimes" is not valid; expected one of "auto"|"manual"',
+  ]);
 });

@@ -12,6 +12,7 @@ import {
 } from '../../src/lxd/checks.js';
 import { bridgeCidr, noProxyCovers } from '../../src/lxd/network-checks.js';
 import { dpkgInstalledVersion } from '../../src/lxd/probes.js';
+import type { LabFacts } from '../../src/lxd/lab-checks.js';
 import type { LxdNetwork, LxdStoragePool } from '../../src/lxd/types.js';
 
 // The doctor's judgement on recorded facts: the bridge and pool are LXD 5.0.2's own answers.
@@ -333,4 +334,89 @@ test("dpkg's status database gives the installed version, and nothing for remove
   t.is(dpkgInstalledVersion(db, 'lxd'), '5.0.2-5+deb12u6');
   t.is(dpkgInstalledVersion(db, 'lxd-client'), undefined);
   t.is(dpkgInstalledVersion(db, 'juju'), undefined);
+});
+
+test('juju 4 fails with the reason (leader-set) and the 3.6 channel to install', (t) => {
+  const facts = {
+    ...healthyFacts(),
+    juju: { source: 'path' as const, path: '/snap/bin/juju', version: '4.0.1-genericlinux-amd64' },
+  };
+  const juju = byId(run(facts, defaultSpec('modern')), 'juju');
+  t.is(juju.status, 'fail');
+  t.regex(juju.measured, /Juju 4 removed leader-set.*3\.6 is the supported line/);
+  t.regex(juju.fix ?? '', /--channel 3\.6\/stable/);
+});
+
+const labFacts = (overrides: Partial<LabFacts> = {}): LabFacts => ({
+  hostNetworks: [{ name: 'lxdbr0', cidr: '10.203.91.1/24' }],
+  osdDevices: {},
+  staging: { strict: false, executable: '/usr/bin/juju' },
+  ...overrides,
+});
+
+test('the external CIDR may not overlap a host network; the lab bridge carrying the gateway is its own', (t) => {
+  const spec = defaultSpec('modern');
+  const clash = byId(
+    run(
+      { ...healthyFacts(), lab: labFacts({ hostNetworks: [{ name: 'virbr0', cidr: '10.99.0.77/16' }] }) },
+      spec,
+    ),
+    'external-network',
+  );
+  t.is(clash.status, 'fail');
+  t.regex(clash.measured, /^overlaps virbr0 \(10\.99\.0\.77\/16\) on this host/);
+  t.regex(clash.fix ?? '', /network\.externalCidr/);
+  const own = byId(
+    run(
+      {
+        ...healthyFacts(),
+        lab: labFacts({ hostNetworks: [{ name: 'lxdstack-ext', cidr: '10.99.0.1/24' }] }),
+      },
+      spec,
+    ),
+    'external-network',
+  );
+  t.deepEqual([own.status, own.measured], ['pass', 'lxdstack-ext present with the gateway 10.99.0.1/24']);
+  t.regex(
+    byId(run({ ...healthyFacts(), lab: labFacts() }, spec), 'external-network').measured,
+    /deploy creates lxdstack-ext/,
+  );
+});
+
+test('OSD devices must exist, be block devices and not be mounted', (t) => {
+  const spec = defaultSpec('modern');
+  spec.storage.osdDevices = ['/dev/sdb', '/dev/sdc', '/dev/sdd', '/dev/sde'];
+  const facts = labFacts({
+    osdDevices: {
+      '/dev/sdb': { exists: true, block: true },
+      '/dev/sdc': { exists: false, block: false },
+      '/dev/sdd': { exists: true, block: false },
+      '/dev/sde': { exists: true, block: true, mountedAt: '/srv' },
+    },
+  });
+  const check = byId(run({ ...healthyFacts(), lab: facts }, spec), 'osd-devices');
+  t.is(check.status, 'fail');
+  t.is(
+    check.measured,
+    '/dev/sdc does not exist; /dev/sdd is not a block device; /dev/sde is mounted at /srv',
+  );
+  t.false(
+    run({ ...healthyFacts(), lab: labFacts() }, defaultSpec('modern')).some((r) => r.id === 'osd-devices'),
+  );
+});
+
+test('a strictly confined juju needs a staging folder it can read', (t) => {
+  const spec = defaultSpec('modern');
+  const classic = byId(run({ ...healthyFacts(), lab: labFacts() }, spec), 'juju-staging');
+  t.regex(classic.measured, /not a strictly confined snap/);
+  const strict = labFacts({
+    staging: { strict: true, dir: '/home/ada/lxdstack-staging/lab-1', home: '/home/ada' },
+  });
+  t.is(byId(run({ ...healthyFacts(), lab: strict }, spec), 'juju-staging').status, 'pass');
+  const hidden = labFacts({
+    staging: { strict: true, dir: '/home/.x/s', home: '/home/.x', problem: '/home/.x/s is outside /home/.x' },
+  });
+  const refused = byId(run({ ...healthyFacts(), lab: hidden }, spec), 'juju-staging');
+  t.is(refused.status, 'fail');
+  t.regex(refused.fix ?? '', /Run lxdstack as the user/);
 });

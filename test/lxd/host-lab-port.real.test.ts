@@ -29,8 +29,17 @@ async function realLxd(): Promise<LxdClient> {
 test('the real LXD port prepares a pool and the model profile, records them, and teardown removes exactly those', async (t) => {
   const client = await realLxd();
   const tag = Math.random().toString(36).slice(2, 7);
+  const base = defaultSpec('tutorial-2016');
+  // this run's own external bridge and /24 (the tutorial's conjureup0 and 10.99.0.0/24 are shared names)
+  const octet = 100 + (parseInt(tag, 36) % 150);
   const spec = {
-    ...defaultSpec('tutorial-2016'),
+    ...base,
+    network: {
+      ...base.network,
+      externalCidr: `10.206.${octet}.0/24`,
+      gateway: `10.206.${octet}.1`,
+      externalBridge: `lxdpt${tag}x`,
+    },
     model: `pt${tag}`,
     lxd: { storagePool: `lxdstack-pt-${tag}`, storageDriver: 'dir' as const, bridge: 'lxdbr0', mtu: 1500 },
   };
@@ -46,11 +55,16 @@ test('the real LXD port prepares a pool and the model profile, records them, and
     t.deepEqual(await port.prepare(ledger), [
       `pool lxdstack-pt-${tag} created`,
       'bridge lxdbr0 present',
+      `external bridge lxdpt${tag}x created (gateway 10.206.${octet}.1/24, NAT, no DHCP)`,
       `profile juju-pt${tag} applied`,
     ]);
     t.deepEqual(
       ledger.liveResources().map((r) => `${r.kind}:${r.name}:${r.state}`),
-      [`lxd-pool:lxdstack-pt-${tag}:created`, `lxd-profile:juju-pt${tag}:created`],
+      [
+        `lxd-pool:lxdstack-pt-${tag}:created`,
+        `lxd-network:lxdpt${tag}x:created`,
+        `lxd-profile:juju-pt${tag}:created`,
+      ],
     );
     const profile = await client.getProfile(`juju-pt${tag}`);
     t.truthy(
@@ -61,6 +75,7 @@ test('the real LXD port prepares a pool and the model profile, records them, and
   } finally {
     t.deepEqual(await port.removeLabResources(ledger), [
       `lxc profile delete juju-pt${tag}`,
+      `lxc network delete lxdpt${tag}x`,
       `lxc storage delete lxdstack-pt-${tag}`,
     ]);
   }

@@ -45,9 +45,17 @@ async function openLedger(): Promise<Ledger> {
   return Ledger.open(await mkdtemp(join(tmpdir(), 'lxdstack-real-')), 'lab', 'test');
 }
 
+/** This run's external network: its own bridge and a /24 no other run uses at the same time. */
+const externalOctet = 100 + (parseInt(run, 16) % 150);
 function testSpec(lxd: Partial<LabSpec['lxd']> = {}): LabSpec {
   const spec = defaultSpec('tutorial-2016');
-  return { ...spec, lxd: { ...spec.lxd, ...lxd } };
+  const network = {
+    ...spec.network,
+    externalCidr: `10.204.${externalOctet}.0/24`,
+    gateway: `10.204.${externalOctet}.1`,
+    externalBridge: `${prefix}x`,
+  };
+  return { ...spec, network, lxd: { ...spec.lxd, ...lxd } };
 }
 
 const only = (results: CheckResult[], id: string) => results.filter((r) => r.id === id);

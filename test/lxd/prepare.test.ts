@@ -54,14 +54,16 @@ test('on a bare LXD: pool, bridge and profile are created, recorded, read back; 
   t.deepEqual(report.commands, [
     'lxc storage create default dir',
     'lxc network create lxdbr0 ipv4.address=auto ipv4.nat=true ipv6.address=none bridge.mtu=1500',
+    'lxc network create conjureup0 ipv4.address=10.99.0.1/24 ipv4.nat=true ipv4.dhcp=false ipv6.address=none bridge.mtu=1500',
     'lxc profile create juju-openstack',
     'lxc profile edit juju-openstack < juju-openstack.yaml',
   ]);
   t.deepEqual(report.profile, { name: 'juju-openstack', created: true, dropped: [], changed: [] });
-  t.true(report.pool.created && report.bridge.created);
+  t.true(report.pool.created && report.bridge.created && report.externalBridge.created);
+  t.is(report.externalBridge.address, '10.99.0.1/24');
   t.deepEqual(
     ledger.liveResources().map((r) => `${r.kind} ${r.name}`),
-    ['lxd-pool default', 'lxd-network lxdbr0', 'lxd-profile juju-openstack'],
+    ['lxd-pool default', 'lxd-network lxdbr0', 'lxd-network conjureup0', 'lxd-profile juju-openstack'],
   );
 
   await removeLabLxdResources(ledger, lxd);
@@ -72,6 +74,8 @@ test('an existing profile is updated, differences LXD introduced are reported, a
   const lxd = new MemoryLxd();
   lxd.pools.set('default', { name: 'default', driver: 'dir', config: {} });
   lxd.networks.set('lxdbr0', { name: 'lxdbr0', type: 'bridge', managed: true, config: {} });
+  const gateway = { 'ipv4.address': '10.99.0.1/24' };
+  lxd.networks.set('conjureup0', { name: 'conjureup0', type: 'bridge', managed: true, config: gateway });
   const old = { name: 'juju-openstack', description: 'before', config: { 'user.note': 'old' }, devices: {} };
   lxd.profiles.set('juju-openstack', old);
   // Model an LXD that drops a key it does not know and clamps the MTU.
@@ -110,7 +114,7 @@ test('dry run reads only and lists the commands it would run', async (t) => {
     profile: await modelProfile(),
     dryRun: true,
   });
-  t.is(report.commands.length, 4);
+  t.is(report.commands.length, 5);
   t.deepEqual(lxd.calls, []);
   t.deepEqual(ledger.liveResources(), []);
 });
@@ -133,4 +137,22 @@ test('compareProfile: a profile read back as sent has no differences; any key re
     ),
   );
   t.pass();
+});
+
+test('an external bridge that exists with another address is refused, naming both ways out', async (t) => {
+  const lxd = new MemoryLxd();
+  const other = { 'ipv4.address': '10.50.0.1/24' };
+  lxd.networks.set('conjureup0', { name: 'conjureup0', type: 'bridge', managed: true, config: other });
+  const error = await t.throwsAsync(
+    prepareLxd(spec, {
+      client: lxd,
+      ledger: await openLedger(),
+      profileName: 'p',
+      profile: await modelProfile(),
+    }),
+  );
+  t.is(
+    error.message,
+    'network.externalBridge: the bridge conjureup0 exists with ipv4.address 10.50.0.1/24, not the gateway 10.99.0.1/24; name another bridge in network.externalBridge, or change network.gateway to match it',
+  );
 });

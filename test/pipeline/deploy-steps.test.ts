@@ -43,6 +43,7 @@ async function deploy(
     rendered,
     simulated: s.simulated,
     waitTimeoutMs: 1000,
+    labDirectory: s.dir,
   });
   const results = await runStepList(steps, ledger, ctx, {
     resumeCommand: 'lxdstack deploy',

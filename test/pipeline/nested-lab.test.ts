@@ -115,6 +115,7 @@ test('a nested-container lab deploys with juju inside the outer container, is ex
       rendered: plan.paths,
       simulated: false,
       waitTimeoutMs: 60_000,
+      labDirectory: dir,
     }),
     ledger,
     ctx,

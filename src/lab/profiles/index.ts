@@ -3,7 +3,7 @@
 import { MODERN } from './modern.js';
 import { NOVALXD_FINAL } from './novalxd-final.js';
 import { TUTORIAL_2016 } from './tutorial-2016.js';
-import type { ProfileFacts } from './types.js';
+import type { ProfileFacts, ReleaseChannels } from './types.js';
 
 export {
   COMPONENT_NAMES,
@@ -25,6 +25,15 @@ export const PROFILES: Readonly<Record<ProfileName, ProfileFacts<ProfileName>>> 
   'novalxd-final': NOVALXD_FINAL,
   modern: MODERN,
 };
+
+/** The Charmhub channels of a profile for a series and release; undefined where it has none. */
+export function releaseChannels(
+  facts: ProfileFacts,
+  series: string,
+  release: string,
+): ReleaseChannels | undefined {
+  return facts.channels?.[series]?.[release];
+}
 
 export function isProfileName(value: unknown): value is ProfileName {
   return typeof value === 'string' && (PROFILE_NAMES as readonly string[]).includes(value);

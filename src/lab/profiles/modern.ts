@@ -1,56 +1,82 @@
 import type { ProfileFacts, ReleaseChannels } from './types.js';
 
-const COMMON = { mysql: '8.0/stable', rabbitmq: '3.9/stable', vault: '1.8/stable' };
+// OpenStack on LXD today, after the charmers' current reference bundle
+// (shared/reference/charms/_reference-bundles/bundle-noble-2024.1.yaml): noble with 2024.1 from the
+// distro, ceph squid, OVN 24.03, mysql 8.0, rabbitmq 3.12, vault 1.8. jammy stays a choice, with
+// OpenStack from the Ubuntu Cloud Archive and jammy's rabbitmq 3.9 (the charm guide's release notes).
 
-// OpenStack on LXD today: the openstack-on-lxd focal bundles moved to Charmhub channels. The channels
-// are the Charmhub tracks that go together for each OpenStack release on jammy (the charm guide's
-// release notes).
-const CHANNELS: Readonly<Record<string, ReleaseChannels>> = {
-  '2024.1': {
-    openstack: '2024.1/stable',
-    ceph: 'reef/stable',
-    ovn: '24.03/stable',
-    origin: 'cloud:jammy-caracal',
-    ...COMMON,
+const JAMMY_COMMON = { mysql: '8.0/stable', rabbitmq: '3.9/stable', vault: '1.8/stable' };
+
+const CHANNELS: Readonly<Record<string, Readonly<Record<string, ReleaseChannels>>>> = {
+  noble: {
+    '2024.1': {
+      openstack: '2024.1/stable',
+      ceph: 'squid/stable',
+      ovn: '24.03/stable',
+      origin: 'distro',
+      mysql: '8.0/stable',
+      rabbitmq: '3.12/stable',
+      vault: '1.8/stable',
+    },
   },
-  '2023.2': {
-    openstack: '2023.2/stable',
-    ceph: 'reef/stable',
-    ovn: '23.09/stable',
-    origin: 'cloud:jammy-bobcat',
-    ...COMMON,
+  jammy: {
+    '2024.1': {
+      openstack: '2024.1/stable',
+      ceph: 'squid/stable',
+      ovn: '24.03/stable',
+      origin: 'cloud:jammy-caracal',
+      ...JAMMY_COMMON,
+    },
+    '2023.2': {
+      openstack: '2023.2/stable',
+      ceph: 'reef/stable',
+      ovn: '23.09/stable',
+      origin: 'cloud:jammy-bobcat',
+      ...JAMMY_COMMON,
+    },
+    '2023.1': {
+      openstack: '2023.1/stable',
+      ceph: 'quincy/stable',
+      ovn: '23.03/stable',
+      origin: 'cloud:jammy-antelope',
+      ...JAMMY_COMMON,
+    },
+    yoga: {
+      openstack: 'yoga/stable',
+      ceph: 'quincy/stable',
+      ovn: '22.03/stable',
+      origin: 'distro',
+      ...JAMMY_COMMON,
+    },
   },
-  '2023.1': {
-    openstack: '2023.1/stable',
-    ceph: 'quincy/stable',
-    ovn: '23.03/stable',
-    origin: 'cloud:jammy-antelope',
-    ...COMMON,
-  },
-  yoga: { openstack: 'yoga/stable', ceph: 'quincy/stable', ovn: '22.03/stable', origin: 'distro', ...COMMON },
 };
 
 export const MODERN: ProfileFacts<'modern'> = {
   name: 'modern',
-  title: 'OpenStack on LXD today: Charmhub channels, Juju 3.6, nova-compute on qemu/kvm',
-  origin: 'openstack-on-lxd focal bundles, moved to Charmhub channels',
+  title:
+    "OpenStack on LXD today: the charmers' 2024.1 reference on noble, Juju 3.6, nova-compute on qemu/kvm",
+  origin: "the charmers' current reference bundle (noble, 2024.1), on LXD",
   juju: '3',
   charmTracks: 'channel',
-  series: 'jammy',
-  seriesChoices: ['jammy'],
-  base: 'ubuntu@22.04',
+  series: 'noble',
+  seriesChoices: ['noble', 'jammy'],
   openstackRelease: '2024.1',
-  releases: Object.keys(CHANNELS),
+  releases: ['2024.1', '2023.2', '2023.1', 'yoga'],
   channels: CHANNELS,
   hypervisorType: 'qemu',
-  components: { ceph: true, dashboard: true, cinder: false },
+  // ceph is on only with block devices for its OSDs (storage.osdDevices) or machines of a cloud:
+  // since Nautilus a directory makes no OSD (charm-behaviour.md §9).
+  components: { ceph: false, dashboard: true, cinder: false },
   componentApplications: {
     ceph: ['ceph-mon', 'ceph-osd'],
     dashboard: ['openstack-dashboard', 'dashboard-mysql-router'],
     cinder: ['cinder', 'cinder-ceph', 'cinder-mysql-router'],
   },
+  directoryOsds: false,
+  hasVault: true,
   setsExpectedOsdCount: true,
-  // OVN on jammy also wants the conntrack helpers beside the 2016 spell's list.
+  externalBridge: 'lxdstack-ext',
+  // OVN also wants the conntrack helpers beside the 2016 spell's list.
   kernelModules: 'openvswitch,nbd,ip_tables,ip6_tables,netlink_diag,nf_conntrack,br_netfilter',
   computeUnits: 1,
   osdCount: 3,

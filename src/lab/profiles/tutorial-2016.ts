@@ -19,7 +19,11 @@ export const TUTORIAL_2016: ProfileFacts<'tutorial-2016'> = {
     radosgw: ['ceph-radosgw'],
     dashboard: ['openstack-dashboard'],
   },
+  directoryOsds: true,
+  hasVault: false,
   setsExpectedOsdCount: false,
+  // the spell's own external bridge (conjure-up-spells openstack-novalxd lxd-profile.yaml: eth1 on conjureup0)
+  externalBridge: 'conjureup0',
   kernelModules: 'openvswitch,nbd,ip_tables,ip6_tables,netlink_diag',
   computeUnits: 1,
   osdCount: 3,

@@ -38,21 +38,25 @@ export interface ProfileFacts<Name extends string = string> {
   series: string;
   /** Series the profile's charms exist for. */
   seriesChoices: readonly string[];
-  /** `base:` value for Juju 3 bundles (modern only). */
-  base?: string;
   openstackRelease: string;
-  /** Release choices the wizard offers. */
+  /** Release choices the wizard offers (on any of the series). */
   releases: readonly string[];
-  /** Charmhub channels per OpenStack release, for profiles that deploy from Charmhub. */
-  channels?: Readonly<Record<string, ReleaseChannels>>;
+  /** Charmhub channels per series, then per OpenStack release, for profiles that deploy from Charmhub. */
+  channels?: Readonly<Record<string, Readonly<Record<string, ReleaseChannels>>>>;
   /** Hypervisor type nova reports once the lab runs: the smoke suite checks it. */
   hypervisorType: 'lxd' | 'qemu';
   /** Components this profile's bundle can carry, and which are on by default. */
   components: Partial<Record<ComponentName, boolean>>;
   /** Applications an overlay removes when a component is switched off (their relations go with them). */
   componentApplications: Partial<Record<ComponentName, readonly string[]>>;
+  /** Whether its ceph makes OSDs on directories (before Nautilus); later ceph needs block devices. */
+  directoryOsds: boolean;
+  /** Whether the bundle has vault, which issues the TLS certificates and must be unsealed. */
+  hasVault: boolean;
   /** Whether the profile's ceph-mon carries expected-osd-count (the 2016 bundle did not set it). */
   setsExpectedOsdCount: boolean;
+  /** The host bridge that carries the external network (the containers' eth1). */
+  externalBridge: string;
   /** Kernel modules the profile's LXD profile loads (comma-separated, as linux.kernel_modules takes them). */
   kernelModules: string;
   computeUnits: number;
