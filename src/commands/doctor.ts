@@ -5,7 +5,7 @@ import { defaultSpec } from '../lab/defaults.js';
 import { DEFAULT_PROFILE } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { PreflightError } from '../util/errors.js';
-import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
+import { DEFAULT_ANSWERS_FILE, labStateDir } from '../util/paths.js';
 import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
 import { runDoctorChecks } from '../lxd/doctor.js';
@@ -26,7 +26,7 @@ export interface DoctorOptions {
 async function doctorSpec(
   cwd: string,
   answers: string | undefined,
-): Promise<{ spec: LabSpec; source: string }> {
+): Promise<{ spec: LabSpec; source: string; answersFile: string }> {
   if (answers === undefined) {
     try {
       await access(join(cwd, DEFAULT_ANSWERS_FILE));
@@ -34,13 +34,15 @@ async function doctorSpec(
       return {
         spec: defaultSpec(DEFAULT_PROFILE),
         source: `no ${DEFAULT_ANSWERS_FILE}: checking against the ${DEFAULT_PROFILE} profile's defaults`,
+        // where `lxdstack init` would write it: --fix records its changes beside that file
+        answersFile: join(cwd, DEFAULT_ANSWERS_FILE),
       };
     }
   }
   // Imported on demand, like --fix's modules below: without a lab.yaml, doctor answers in well under a second.
   const { loadLabSpec } = await import('../lab/load.js');
   const loaded = await loadLabSpec(cwd, answers);
-  return { spec: loaded.spec, source: `checking against ${loaded.source}` };
+  return { spec: loaded.spec, source: `checking against ${loaded.source}`, answersFile: loaded.source };
 }
 
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
@@ -53,7 +55,7 @@ function printChecks(ctx: CommandContext, results: readonly CheckResult[]): void
 }
 
 export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<number> {
-  const { spec, source } = await doctorSpec(ctx.cwd, options.answers);
+  const { spec, source, answersFile } = await doctorSpec(ctx.cwd, options.answers);
   const containerSmoke = options.containerSmoke ?? true;
   const client = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 5_000 });
   const input = { spec, containerSmoke, env: ctx.env };
@@ -70,7 +72,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         import('../lxd/prepare.js'),
         import('../bundle/render.js'),
       ]);
-    const directory = labDir(ctx.cwd, spec.name);
+    const directory = labStateDir(answersFile, spec.name);
     const lock = await acquireLabLock(directory, 'doctor --fix');
     try {
       const ledger = await Ledger.open(directory, spec.name, 'doctor --fix');
@@ -133,7 +135,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     if (options.fix && fixes)
       writeLine(
         ctx.stdout,
-        `Recorded ${fixes.length} change(s) in ${labDir(ctx.cwd, spec.name)}; \`lxdstack teardown\` puts them back.`,
+        `Recorded ${fixes.length} change(s) in ${labStateDir(answersFile, spec.name)}; \`lxdstack teardown\` puts them back.`,
       );
     else if (!options.fix && results.some((r) => r.status !== 'pass' && r.change))
       writeLine(

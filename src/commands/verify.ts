@@ -18,7 +18,7 @@ import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { ExitCode, InputError, InterruptedError, errorMessage } from '../util/errors.js';
 import { parseYamlDocuments, readYamlText } from '../util/yaml.js';
-import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
+import { DEFAULT_ANSWERS_FILE, labStateDir } from '../util/paths.js';
 import { writeLine, type CommandContext } from '../util/context.js';
 import { pathExists } from '../util/fs.js';
 
@@ -53,8 +53,8 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
   }
   const hasLab = options.answers !== undefined || (await pathExists(resolve(ctx.cwd, DEFAULT_ANSWERS_FILE)));
   if (hasLab) {
-    const { spec } = await loadLabSpec(ctx.cwd, options.answers);
-    const directory = labDir(ctx.cwd, spec.name);
+    const { spec, source } = await loadLabSpec(ctx.cwd, options.answers);
+    const directory = labStateDir(source, spec.name);
     const ledger = await readLedgerState(join(directory, LEDGER_FILE));
     const simulated = options.simulate === true || ledger?.simulated === true;
     if (simulated)

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CommandContext } from '../util/context.js';
 import { resolveAdminPassword } from '../lab/credentials.js';
 import { loadLabSpec } from '../lab/load.js';
 import type { LabSpec } from '../lab/schema.js';
 import { InputError } from '../util/errors.js';
-import { labDir } from '../util/paths.js';
+import { STATE_FOLDER, labStateDir } from '../util/paths.js';
 import { LEDGER_FILE, Ledger, readLedgerState } from '../state/ledger.js';
 import { acquireLabLock, type LabLock } from '../state/lock.js';
 
@@ -34,6 +34,20 @@ export async function wasSimulated(labDirectory: string): Promise<boolean> {
   return (await readLedgerState(join(labDirectory, LEDGER_FILE)))?.simulated ?? false;
 }
 
+/**
+ * Before state followed the answers file, it followed the current directory: a ledger for the same lab
+ * there, still holding resources, is a second record of the same controller and model. Refuse to start a
+ * third story rather than let two ledgers each tear down half of it.
+ */
+async function refuseSecondLedger(dir: string, elsewhere: string, lab: string): Promise<void> {
+  if (elsewhere === dir) return;
+  const other = await readLedgerState(join(elsewhere, LEDGER_FILE));
+  if (!other?.resources.some((r) => r.state !== 'removed')) return;
+  throw new InputError(
+    `Lab ${lab} has a second ledger, ${join(elsewhere, LEDGER_FILE)}, besides its own in ${dir}; both record resources of the same lab. Tear that one down first (\`lxdstack teardown\` with this lab's answers file copied into ${dirname(dirname(elsewhere))}), or move ${elsewhere} to ${dir} if it holds the lab you mean.`,
+  );
+}
+
 /** Open a lab: its spec, a lock (unless `readOnly`, as for a dry run), its ledger and admin password. */
 export async function openLab(
   ctx: CommandContext,
@@ -50,7 +64,8 @@ export async function openLab(
     options.answers,
     options.engine ? { engine: options.engine } : {},
   );
-  const dir = labDir(ctx.cwd, loaded.spec.name);
+  const dir = labStateDir(loaded.source, loaded.spec.name);
+  await refuseSecondLedger(dir, join(ctx.cwd, STATE_FOLDER, loaded.spec.name), loaded.spec.name);
   const lock: LabLock = options.readOnly
     ? { path: '', release: async () => {} }
     : await acquireLabLock(dir, options.command);

@@ -13,7 +13,7 @@ import { Ledger } from '../../src/state/ledger.js';
 import { runSmokeSuite } from '../../src/smoke/suite.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { InputError } from '../../src/util/errors.js';
-import { labDir } from '../../src/util/paths.js';
+import { labStateDir } from '../../src/util/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { TEST_CLOUD, TEST_CLOUD_ENV, resetLabResources, testCloudClient } from './real-cloud.js';
 
@@ -47,7 +47,7 @@ async function setUp(): Promise<World> {
   world = {
     client,
     cwd,
-    labDirectory: labDir(cwd, spec.name),
+    labDirectory: labStateDir(join(cwd, 'lab.yaml'), spec.name),
     imagePath,
     checksum: `sha256:${createHash('sha256').update(data).digest('hex')}`,
   };
