@@ -69,7 +69,8 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
       return 0;
     }
     step('lxdstack teardown --yes --simulate');
-    const code = await teardownInSession(session, demoCtx, { keepController: false, flags: '' });
+    const { leftovers } = await teardownInSession(session, demoCtx, { keepController: false, flags: '' });
+    const code = leftovers.length === 0 ? 0 : 1;
     writeLine(ctx.stdout);
     writeLine(
       ctx.stdout,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defaultSpec } from '../lab/defaults.js';
 import { DEFAULT_PROFILE } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
-import { PreflightError } from '../util/errors.js';
+import { ExitCode, PreflightError } from '../util/errors.js';
 import { DEFAULT_ANSWERS_FILE, labStateDir } from '../util/paths.js';
 import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
@@ -13,6 +13,7 @@ import type { AppliedFix } from '../lxd/host-changes.js';
 import type { ModelProfile, PrepareReport } from '../lxd/prepare.js';
 import { parseYaml } from '../util/yaml.js';
 import { writeLine, type CommandContext } from '../util/context.js';
+import { counted } from '../util/text.js';
 
 export interface DoctorOptions {
   answers?: string;
@@ -135,7 +136,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     if (options.fix && fixes)
       writeLine(
         ctx.stdout,
-        `Recorded ${fixes.length} change(s) in ${labStateDir(answersFile, spec.name)}; \`lxdstack teardown\` puts them back.`,
+        `Recorded ${counted(fixes.length, 'change')} in ${labStateDir(answersFile, spec.name)}; \`lxdstack teardown\` puts them back.`,
       );
     else if (!options.fix && results.some((r) => r.status !== 'pass' && r.change))
       writeLine(
@@ -143,10 +144,12 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         'Run `lxdstack doctor --fix` to apply the fixes marked above that lxdstack can make itself.',
       );
   }
+  // The JSON document already says which checks failed: the exit code alone carries the refusal.
+  if (!ok && options.json) return ExitCode.preflight;
   if (!ok) {
     const failed = results.filter((r) => r.status === 'fail');
     throw new PreflightError(
-      `${failed.length} check(s) failed (${failed.map((r) => r.id).join(', ')}); apply the fixes above and run \`lxdstack doctor\` again.`,
+      `${counted(failed.length, 'check')} failed (${failed.map((r) => r.id).join(', ')}); apply the fixes above and run \`lxdstack doctor\` again.`,
     );
   }
   return 0;

@@ -11,6 +11,7 @@ import {
 } from './profiles/index.js';
 import { SCALE_OUT_TARGETS, labSpecSchema, type LabSpec } from './schema.js';
 import { closest } from './suggest.js';
+import { escapeControl, hasControl } from '../util/text.js';
 
 // answers (lab.yaml and flags) -> a validated LabSpec, or one InputError listing every problem. Pure.
 
@@ -182,6 +183,52 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
   return errors;
 }
 
+/** Juju's rule for cloud names (names.IsValidCloud). */
+const CLOUD_NAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/;
+
+function proxyUrlError(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${JSON.stringify(value)} is not a URL; write it like http://proxy.example:3128`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `${JSON.stringify(value)} uses ${url.protocol.replace(/:$/, '')}; a proxy URL starts with http:// or https://`;
+  return undefined;
+}
+
+/** Free-text fields a person types: refused when they cannot work, before anything acts on them. */
+function freeTextErrors(candidate: Answers): string[] {
+  const errors: string[] = [];
+  const text = (path: string) => {
+    const value = get(candidate, path);
+    if (typeof value !== 'string') return undefined;
+    if (hasControl(value)) {
+      errors.push(`${path}: ${escapeControl(JSON.stringify(value))} holds a control character; remove it`);
+      return undefined;
+    }
+    return value;
+  };
+  const cloud = text('target.cloud');
+  if (cloud !== undefined && cloud !== '' && !CLOUD_NAME.test(cloud))
+    errors.push(
+      `target.cloud: ${JSON.stringify(cloud)} is not a Juju cloud name; use letters, digits, dots and dashes, as \`juju clouds\` lists it`,
+    );
+  for (const path of ['proxy.http', 'proxy.https']) {
+    const value = text(path);
+    const problem = value === undefined || value === '' ? undefined : proxyUrlError(value);
+    if (problem) errors.push(`${path}: ${problem}`);
+  }
+  const noProxy = text('proxy.noProxy');
+  if (noProxy !== undefined && /\s/.test(noProxy.replaceAll(', ', ',').trim()))
+    errors.push(
+      `proxy.noProxy: ${JSON.stringify(noProxy)} has spaces inside an entry; list hosts and CIDRs separated by commas`,
+    );
+  text('sshPublicKey');
+  return errors;
+}
+
 const MACHINE_ROLES = ['control', 'compute', 'storage'] as const;
 /** Roles whose machine count is a unit count of the sizing section. */
 const COUNTED_BY_SIZING = [
@@ -274,6 +321,7 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
     ...networkErrors(candidate),
     ...profileErrors(candidate, profile),
     ...machineErrors(candidate, profile),
+    ...freeTextErrors(candidate),
   );
   if (errors.length > 0) {
     throw new InputError(

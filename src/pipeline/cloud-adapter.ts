@@ -85,9 +85,16 @@ export function cloudPort(input: {
     },
     verify: async ({ jujuChecks }): Promise<SmokeOutcome> => {
       const facts = PROFILES[spec.profile];
-      const [{ runSmokeSuite }, { REPORT_FORMATS, renderTextReport, writeReports }] = await Promise.all([
+      const [
+        { runSmokeSuite },
+        { REPORT_FORMATS, renderTextReport },
+        { writeRunReports },
+        { labTopologySvg },
+      ] = await Promise.all([
         import('../smoke/suite.js'),
         import('../smoke/report.js'),
+        import('../smoke/runs.js'),
+        import('../smoke/topology.js'),
       ]);
       const report = await runSmokeSuite({
         suite: 'full',
@@ -99,8 +106,11 @@ export function cloudPort(input: {
         computeCount: spec.sizing.computeUnits,
         ...(input.signal ? { signal: input.signal } : {}),
       });
-      const reports = await writeReports(report, REPORT_FORMATS, join(input.labDirectory, 'reports'), {
+      // The same reports as `lxdstack verify`: one folder per run, the lab's topology in the HTML page.
+      const picture = await labTopologySvg(input.labDirectory);
+      const reports = await writeRunReports(report, REPORT_FORMATS, join(input.labDirectory, 'reports'), {
         simulated: input.simulated,
+        ...(picture && 'svg' in picture ? { topologySvg: picture.svg } : {}),
       });
       return {
         passed: report.summary.pass,

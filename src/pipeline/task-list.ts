@@ -11,6 +11,20 @@ export interface StepResult {
   outcome: StepOutcome;
 }
 
+/** The steps' results as data (for --json): name, title, done or skipped, and the note or the reason. */
+export function stepRecords(results: readonly StepResult[]) {
+  return results.map(({ step, outcome }) => ({
+    name: step.name,
+    title: step.title,
+    state: outcome.state,
+    ...(outcome.state === 'skipped'
+      ? { detail: outcome.reason }
+      : outcome.note
+        ? { detail: outcome.note }
+        : {}),
+  }));
+}
+
 export function useDefaultRenderer(ctx: CommandContext): boolean {
   return ctx.interactive && !ctx.env.CI;
 }

@@ -6,6 +6,8 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   preflight: 3,
+  /** The user answered no to a confirmation: nothing happened, and nothing went wrong. */
+  declined: 4,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -43,6 +45,13 @@ export class JobError extends LxdstackError {
 export class PreflightError extends LxdstackError {
   constructor(message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
     super(message, { ...options, exitCode: ExitCode.preflight });
+  }
+}
+
+/** The user declined a confirmation: exit 4, and the CLI prints the message alone, not as an error. */
+export class DeclinedError extends LxdstackError {
+  constructor(message: string) {
+    super(message, { exitCode: ExitCode.declined });
   }
 }
 

@@ -42,7 +42,9 @@ test('lxdstack demo plans, deploys, verifies and tears down the tutorial lab on 
   t.false(out.includes(String.fromCharCode(27)));
 
   const labDir = join(dir, '.lxdstack', 'openstack-lab');
-  const report = JSON.parse(await readFile(join(labDir, 'reports', 'smoke-report.json'), 'utf8')) as {
+  const report = JSON.parse(
+    await readFile(join(labDir, 'reports', 'latest', 'smoke-report.json'), 'utf8'),
+  ) as {
     simulated: boolean;
     checks: { outcome: string; detail?: string; group: string }[];
   };

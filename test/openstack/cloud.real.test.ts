@@ -210,7 +210,9 @@ test.serial(
     t.regex(result.stdout, /^Verifying lab oslab\./);
     t.regex(result.stdout, /FAIL {2}hypervisors .*hypervisor type fake where lxd was expected/);
     t.regex(result.stdout, /PASS {2}keypair .*ubuntu-keypair/);
-    const json = JSON.parse(await readFile(join(w.labDirectory, 'reports', 'smoke-report.json'), 'utf8'));
+    const json = JSON.parse(
+      await readFile(join(w.labDirectory, 'reports', 'latest', 'smoke-report.json'), 'utf8'),
+    );
     t.is(json.summary.fail, 1);
   },
 );
