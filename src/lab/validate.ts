@@ -296,6 +296,28 @@ export interface BuildSpecOptions {
   overrides?: Answers;
 }
 
+/**
+ * The problems of one field, given every answer so far: the same rules as buildSpec, so the wizard can
+ * re-ask a field (a gateway outside its CIDR, a reversed floating range) the moment it is answered.
+ * Each problem is returned without its `path: ` prefix.
+ */
+export function fieldErrors(answers: Answers, path: string): string[] {
+  const given = mergeAnswers(answers);
+  const profile = isProfileName(given.profile) ? given.profile : DEFAULT_PROFILE;
+  const ignored: string[] = [];
+  const candidate = withMachines(mergeAnswers(defaultSpec(profile), given, { profile }), ignored);
+  const prefix = `${path}: `;
+  return [
+    ...structuralErrors(candidate),
+    ...networkErrors(candidate),
+    ...profileErrors(candidate, profile),
+    ...machineErrors(candidate, profile),
+    ...freeTextErrors(candidate),
+  ]
+    .filter((error) => error.startsWith(prefix) || error.startsWith(`${path}.`))
+    .map((error) => (error.startsWith(prefix) ? error.slice(prefix.length) : error));
+}
+
 /** Build the LabSpec from answers plus flags over the profile's defaults; throws one InputError with every problem. */
 export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec {
   const errors: string[] = [];
