@@ -70,7 +70,12 @@ function describeIssue(issue: { code: string; message: string }, value: unknown)
     return `${JSON.stringify(value)} is not valid; ${issue.message.replace(/^Invalid option: /, '')}`;
   }
   if (issue.code === 'invalid_type') {
-    return `${issue.message.replace(/^Invalid input: /, '')}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+    // YAML reads `series: 16.04` as a number and `name: yes` as a boolean: the fix is quotes
+    const quote =
+      /expected string/.test(issue.message) && (typeof value === 'number' || typeof value === 'boolean')
+        ? `; YAML read it as a ${typeof value}: write it in quotes, "${String(value)}"`
+        : '';
+    return `${issue.message.replace(/^Invalid input: /, '')}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}${quote}`;
   }
   return issue.message;
 }
@@ -187,15 +192,15 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
 const CLOUD_NAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/;
 
 function proxyUrlError(value: string): string | undefined {
-  let url: URL;
+  let protocol: string | undefined;
   try {
-    url = new URL(value);
+    protocol = new URL(value).protocol;
   } catch {
-    return `${JSON.stringify(value)} is not a URL; write it like http://proxy.example:3128`;
+    protocol = undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return `${JSON.stringify(value)} uses ${url.protocol.replace(/:$/, '')}; a proxy URL starts with http:// or https://`;
-  return undefined;
+  return protocol === 'http:' || protocol === 'https:'
+    ? undefined
+    : `${JSON.stringify(value)} is not an http:// or https:// URL; write it like http://proxy.example:3128`;
 }
 
 /** Free-text fields a person types: refused when they cannot work, before anything acts on them. */
@@ -347,7 +352,7 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
   );
   if (errors.length > 0) {
     throw new InputError(
-      `${options.source}: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the lab answers; fix them and run again:`,
+      `${options.source}: ${errors.length} ${errors.length === 1 ? 'problem' : 'problems'} in the lab answers; fix ${errors.length === 1 ? 'it' : 'them'} and run again:`,
       {
         details: [...new Set(errors)],
       },

@@ -6,11 +6,18 @@ import { InputError, errorMessage } from './errors.js';
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
 const MAX_ALIASES = 100;
 
+/** The yaml library's advice is for programmers ("use YAML.parseAllDocuments()"): say it for people. */
+function plainWords(message: string): string {
+  if (/multiple documents/i.test(message))
+    return 'the file holds more than one YAML document (a line of ---); keep one document here';
+  return message;
+}
+
 function describeParseError(
   source: string,
   error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
 ): string {
-  const first = error.message.split('\n')[0] ?? error.message;
+  const first = plainWords(error.message.split('\n')[0] ?? error.message);
   const pos = error.linePos?.[0];
   return pos
     ? `${source}:${pos.line}:${pos.col}: ${first.replace(/ at line \d+, column \d+:?$/, '')}`
@@ -57,8 +64,8 @@ export async function readYamlText(path: string, what: string, maxBytes = MAX_YA
   let size: number;
   try {
     size = (await stat(path)).size;
-  } catch {
-    throw new InputError(`${what} ${path} does not exist; check the path.`);
+  } catch (error) {
+    throw new InputError(unreadable(what, path, error));
   }
   if (size > maxBytes) {
     throw new InputError(
@@ -68,7 +75,25 @@ export async function readYamlText(path: string, what: string, maxBytes = MAX_YA
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`${what} ${path} cannot be read: ${errorMessage(error)}`);
+    throw new InputError(unreadable(what, path, error));
+  }
+}
+
+/** Why a file cannot be read, in words: Node's codes (ELOOP, EACCES, EISDIR) say little to a person. */
+function unreadable(what: string, path: string, error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `${what} ${path} does not exist; check the path.`;
+    case 'ELOOP':
+      return `${what} ${path} is a symlink loop (its links lead back to themselves); point it at a real file.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${what} ${path} cannot be read: permission denied; check its owner and mode.`;
+    case 'EISDIR':
+      return `${what} ${path} is a folder, not a file; name the file inside it.`;
+    default:
+      return `${what} ${path} cannot be read: ${errorMessage(error)}`;
   }
 }
 
