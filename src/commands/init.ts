@@ -7,10 +7,11 @@ import { writeFileAtomic } from '../util/fs.js';
 import { STATE_FOLDER, labStateDir } from '../util/paths.js';
 import { defaultSpec } from '../lab/defaults.js';
 import { readAnswersFile, renderLabYaml, writeLabYaml } from '../lab/labfile.js';
-import { DEFAULT_PROFILE, PROFILES, isProfileName, type ProfileName } from '../lab/profiles/index.js';
+import { DEFAULT_PROFILE, isProfileName, type ProfileName } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { buildSpec, mergeAnswers, type Answers } from '../lab/validate.js';
 import { compareBudget, formatBudget } from '../wizard/budget.js';
+import { labBudget } from '../lab/budget.js';
 import { readHostFacts } from '../wizard/host-facts.js';
 import { askLabAnswers, confirmWrite } from '../wizard/questions.js';
 import { Writable } from 'node:stream';
@@ -177,10 +178,11 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
         ],
       });
     }
+    const { createLxdClient } = await import('../lxd/client.js');
+    const lxd = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 3_000 });
     const rows = compareBudget(
-      PROFILES[spec.profile].budget,
-      await readHostFacts(),
-      spec.sizing.computeUnits,
+      labBudget(spec),
+      await readHostFacts({ client: lxd, name: spec.lxd.storagePool }),
     );
     writeLine(ctx.stdout, `\nHost budget for ${spec.profile}:`);
     for (const line of formatBudget(rows)) writeLine(ctx.stdout, line);
