@@ -1,5 +1,5 @@
 import test from 'ava';
-import { access, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -44,6 +44,12 @@ test('the whole lifecycle with --json, run from another folder with -a', async (
     ['preflight', 'prepare-lxd', 'controller', 'model', 'deploy', 'wait', 'expose', 'configure', 'verify'],
   );
   t.regex(deploy.stderr, /Deploy the bundle/, 'the progress went to stderr');
+  // deploy's HTML report carries the lab's topology, as verify's does
+  const html = await readFile(
+    join(home, '.lxdstack', 'openstack-lab', 'reports', 'latest', 'smoke-report.html'),
+    'utf8',
+  );
+  t.regex(html, /<svg/);
 
   const status = await run(['status', '-a', lab]);
   t.is(status.exitCode, 0, status.stderr);
