@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { processContext, type CommandContext } from './util/context.js';
-import { ExitCode, FileAccessError, LxdstackError, errorMessage, isFileSystemError } from './util/errors.js';
+import {
+  DeclinedError,
+  ExitCode,
+  FileAccessError,
+  InputError,
+  LxdstackError,
+  errorMessage,
+  isFileSystemError,
+} from './util/errors.js';
+import { escapeControl } from './util/text.js';
 import { appendLog } from './util/log.js';
 import { packageRoot } from './util/paths.js';
 import { redactStreamText, registerEnvironmentSecrets, registeredSecrets } from './util/redact.js';
@@ -48,6 +57,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .addOption(new Option('-e, --engine <engine>', 'deployment engine').choices(['juju', 'conjure-up']))
     .option('-o, --output <file>', 'where to write the answers', 'lab.yaml')
     .option('--gen-config', 'print the commented lab.yaml template and exit')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/init.js')).runInit(opts, ctx)));
 
   program
@@ -64,6 +74,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .option('--simulate', 'use the built-in Juju simulator (always labelled SIMULATION)')
     .addOption(new Option('-e, --engine <engine>', 'deployment engine').choices(['juju', 'conjure-up']))
     .option('--dry-run', 'print every step and its exact command; run nothing')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/deploy.js')).runDeploy(opts, ctx)));
 
   program
@@ -74,12 +85,16 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
       new Option('--suite <suite>', 'which checks').choices(['quick', 'full', 'compute']).default('full'),
     )
     .option('--report <formats>', 'reports to write: json,junit,html (comma-separated)')
-    .option('--out <dir>', 'where reports go (default: .lxdstack/<lab>/reports)')
+    .option(
+      '--out <dir>',
+      "where reports go (default: a folder per run in the lab's reports/, with a latest link)",
+    )
     .option('--os-cloud <name>', 'verify the cloud named in clouds.yaml instead of the lab')
     .option('--simulate', 'verify a simulated lab')
     .option('--instances <n>', 'instances of the compute check, each computing its own result (default 3)')
     .option('--image <name>', "the image to boot (default: the lab's)")
     .option('--flavor <name>', "the flavor to boot (default: the lab's, else the smallest)")
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/verify.js')).runVerify(opts, ctx)));
 
   program
@@ -98,6 +113,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .option('--keep-controller', 'keep the Juju controller')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--simulate', 'tear down a simulated lab')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/teardown.js')).runTeardown(opts, ctx)));
 
   program
@@ -106,6 +122,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .addOption(answers())
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--simulate', 'redeploy a simulated lab')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/redeploy.js')).runRedeploy(opts, ctx)));
 
   program
@@ -114,6 +131,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .argument('<assignment>', 'compute=N')
     .addOption(answers())
     .option('--simulate', 'scale a simulated lab')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((assignment, opts) =>
       run(async (ctx) => (await import('./commands/scale.js')).runScale({ ...opts, assignment }, ctx)),
     );
@@ -155,6 +173,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .description("draw the lab's topology as SVG (and DOT)")
     .addOption(answers())
     .option('-o, --output <file>', 'SVG file to write (DOT is written beside it)', 'lab-topology.svg')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/graph.js')).runGraph(opts, ctx)));
 
   program
@@ -163,6 +182,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     .addOption(answers())
     .option('-o, --output <file>', 'tarball to write')
     .option('--simulate', 'collect from a simulated lab')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/logs.js')).runLogs(opts, ctx)));
 
   program
@@ -194,14 +214,32 @@ const READ_SYSCALLS: ReadonlySet<string> = new Set([
   'opendir',
 ]);
 
-function reportError(error: unknown, ctx: CommandContext): number {
+/** With --json, an error is the one JSON document on stdout too; the exit code stays what it would be. */
+function writeJsonError(
+  ctx: CommandContext,
+  exitCode: number,
+  message: string,
+  details: readonly string[] = [],
+): void {
+  const code = (Object.keys(ExitCode) as (keyof typeof ExitCode)[]).find((key) => ExitCode[key] === exitCode);
+  const error = { code: code ?? 'failure', exitCode, message, ...(details.length ? { details } : {}) };
+  ctx.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+}
+
+function reportError(error: unknown, ctx: CommandContext, json: boolean): number {
   if (error instanceof LxdstackError) {
-    ctx.stderr.write(`error: ${error.message}\n`);
-    for (const line of error.details) ctx.stderr.write(`  - ${line}\n`);
+    const message = escapeControl(error.message);
+    const details = error.details.map(escapeControl);
+    if (json) writeJsonError(ctx, error.exitCode, message, details);
+    // Declining is an answer, not a failure: its message alone, no "error:".
+    if (error instanceof DeclinedError) ctx.stderr.write(`${message}\n`);
+    else ctx.stderr.write(`error: ${message}\n`);
+    for (const line of details) ctx.stderr.write(`  - ${line}\n`);
     return error.exitCode;
   }
   const name = (error as { name?: string } | undefined)?.name;
   if (name === 'ExitPromptError' || name === 'AbortPromptError') {
+    if (json) writeJsonError(ctx, ExitCode.interrupted, 'Interrupted; nothing was written.');
     ctx.stderr.write('Interrupted; nothing was written.\n');
     return ExitCode.interrupted;
   }
@@ -212,8 +250,7 @@ function reportError(error: unknown, ctx: CommandContext): number {
       error.path ?? '(unnamed file)',
       error,
     );
-    ctx.stderr.write(`error: ${failure.message}\n`);
-    return failure.exitCode;
+    return reportError(failure, ctx, json);
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
   const logPath = appendLog(
@@ -221,10 +258,23 @@ function reportError(error: unknown, ctx: CommandContext): number {
     `lxdstack ${process.argv.slice(2).join(' ')}\n${stack}`,
     registeredSecrets(),
   );
-  ctx.stderr.write(
-    `error: unexpected failure (a bug in lxdstack): ${errorMessage(error).split('\n')[0]}. ${logPath ? `The stack is in ${logPath}` : 'No crash log could be written'}\n`,
-  );
+  const message = `unexpected failure (a bug in lxdstack): ${escapeControl(errorMessage(error).split('\n')[0] ?? '')}. ${logPath ? `The stack is in ${logPath}` : 'No crash log could be written'}`;
+  if (json) writeJsonError(ctx, ExitCode.failure, message);
+  ctx.stderr.write(`error: ${message}\n`);
   return ExitCode.failure;
+}
+
+/** Settings read from the environment, checked before any command acts on them. */
+async function checkEnvironment(env: NodeJS.ProcessEnv): Promise<void> {
+  // The checks (and zod) load only when a simulator setting is given: --help stays fast.
+  if (!Object.keys(env).some((key) => key.startsWith('LXDSTACK_SIM_'))) return;
+  const { simSettingsErrors } = await import('./sim/settings.js');
+  const errors = simSettingsErrors(env);
+  if (errors.length === 1) throw new InputError(`${errors[0]}.`);
+  if (errors.length > 1)
+    throw new InputError(`${errors.length} environment settings are not usable; fix them:`, {
+      details: errors,
+    });
 }
 
 /**
@@ -232,15 +282,24 @@ function reportError(error: unknown, ctx: CommandContext): number {
  * ctx.stderr. main() runs it for the process; tests run it in-process with a captured context.
  */
 export async function runCommandLine(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  // One JSON document on stdout with --json, errors included (options after `--` are not ours).
+  const ours = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const json = ours.includes('--json');
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(async (runner) => {
     try {
+      await checkEnvironment(ctx.env);
       exitCode = (await runner(ctx)) ?? ExitCode.ok;
     } catch (error) {
-      exitCode = reportError(error, ctx);
+      exitCode = reportError(error, ctx, json);
     }
     if (ctx.signal.aborted && exitCode === ExitCode.ok) exitCode = ExitCode.interrupted;
   }, ctx);
+  if (argv.length === 0) {
+    // Bare `lxdstack` asks what there is: the help, on stdout, and success.
+    ctx.stdout.write(program.helpInformation());
+    return ExitCode.ok;
+  }
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
@@ -253,9 +312,11 @@ export async function runCommandLine(argv: readonly string[], ctx: CommandContex
         return ExitCode.ok;
       }
       if (error.code === 'commander.executeSubCommandAsync') return ExitCode.failure;
+      // commander has printed its own message on stderr
+      if (json) writeJsonError(ctx, ExitCode.usage, error.message.replace(/^error: /, ''));
       return ExitCode.usage;
     }
-    return reportError(error, ctx);
+    return reportError(error, ctx, json);
   }
   return exitCode;
 }

@@ -11,6 +11,8 @@ import { deployInSession } from './deploy.js';
 import { runPlan } from './plan.js';
 import { teardownInSession } from './teardown.js';
 import { pathExists } from '../util/fs.js';
+import { InputError } from '../util/errors.js';
+import { DEFAULT_ANSWERS_FILE, STATE_FOLDER } from '../util/paths.js';
 
 export interface DemoOptions {
   dir?: string;
@@ -24,9 +26,17 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions, ctx: CommandContext): Promise<number> {
   const dir = options.dir ? resolve(ctx.cwd, options.dir) : await mkdtemp(join(tmpdir(), 'lxdstack-demo-'));
+  const answers = join(dir, DEFAULT_ANSWERS_FILE);
+  // The demo ends by tearing its lab down: it must never adopt, and then remove, a lab of yours.
+  for (const existing of [answers, join(dir, STATE_FOLDER)]) {
+    if (await pathExists(existing)) {
+      throw new InputError(
+        `--dir ${options.dir}: ${existing} already exists, so that folder holds a lab; give the demo an empty or new folder.`,
+      );
+    }
+  }
   await mkdir(dir, { recursive: true });
-  const answers = join(dir, 'lab.yaml');
-  if (!(await pathExists(answers))) await writeLabYaml(answers, defaultSpec(DEFAULT_PROFILE));
+  await writeLabYaml(answers, defaultSpec(DEFAULT_PROFILE));
   const demoCtx: CommandContext = { ...ctx, cwd: dir };
   const step = (text: string) => {
     writeLine(ctx.stdout);
@@ -59,7 +69,8 @@ export async function runDemo(options: DemoOptions, ctx: CommandContext): Promis
       return 0;
     }
     step('lxdstack teardown --yes --simulate');
-    const code = await teardownInSession(session, demoCtx, { keepController: false, flags: '' });
+    const { leftovers } = await teardownInSession(session, demoCtx, { keepController: false, flags: '' });
+    const code = leftovers.length === 0 ? 0 : 1;
     writeLine(ctx.stdout);
     writeLine(
       ctx.stdout,

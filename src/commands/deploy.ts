@@ -6,15 +6,34 @@ import { openLab, type LabSession } from '../pipeline/session.js';
 import type { LabPorts, SmokeOutcome } from '../pipeline/ports.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
 import { deploySummary, SIMULATION_BANNER } from '../pipeline/summary.js';
-import { runStepList } from '../pipeline/task-list.js';
+import { runStepList, stepRecords } from '../pipeline/task-list.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from '../util/context.js';
+import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 
 export interface DeployOptions {
   answers?: string;
   simulate?: boolean;
   engine?: LabSpec['engine'];
   dryRun?: boolean;
+  json?: boolean;
+}
+
+/** What a deploy did, as `--json` prints it (schema in the README's "JSON output"). */
+export interface DeployResult {
+  lab: string;
+  profile: string;
+  simulated: boolean;
+  dryRun: boolean;
+  steps: {
+    name: string;
+    title: string;
+    state?: 'done' | 'skipped';
+    detail?: string;
+    commands?: string[];
+  }[];
+  dashboard?: string;
+  credentialsFile?: string;
+  smoke?: Omit<SmokeOutcome, 'text'>;
 }
 
 /** How long readiness may take: a real OpenStack bundle on one host needs most of an hour. */
@@ -26,14 +45,20 @@ export function labFlags(options: { answers?: string }): string {
   return options.answers ? `--answers ${options.answers}` : '';
 }
 
+/** The smoke outcome without its text, which the summary already showed. */
+function smokeFacts({ text: _shown, ...facts }: SmokeOutcome): Omit<SmokeOutcome, 'text'> {
+  return facts;
+}
+
 /** Deploy within an open lab session; shared by deploy, redeploy and demo. */
 export async function deployInSession(
   session: LabSession,
   ctx: CommandContext,
   options: { dryRun?: boolean; flags: string; engine?: LabSpec['engine']; ports?: LabPorts },
-): Promise<number> {
+): Promise<DeployResult> {
   const { spec } = session;
   // A dry run renders in memory: it writes nothing into the lab's folder.
+  const result = { lab: spec.name, profile: spec.profile, simulated: session.simulated };
   const plan = await planLab(spec, session.dir, session.adminPassword, {
     hasKvm: labHasKvm(session.simulated),
     write: options.dryRun !== true,
@@ -67,11 +92,12 @@ export async function deployInSession(
       ctx.stdout,
       `Dry run: the steps of \`lxdstack deploy\` for lab ${spec.name}, in order; nothing is run.`,
     );
-    steps.forEach((step, index) => {
+    const listed = steps.map((step) => ({ name: step.name, title: step.title, commands: step.commands() }));
+    listed.forEach((step, index) => {
       writeLine(ctx.stdout, `${index + 1}. ${step.title}`);
-      for (const command of step.commands()) writeLine(ctx.stdout, `     $ ${command}`);
+      for (const command of step.commands) writeLine(ctx.stdout, `     $ ${command}`);
     });
-    return 0;
+    return { ...result, dryRun: true, steps: listed };
   }
   const resumeFlags = [
     options.flags,
@@ -99,11 +125,19 @@ export async function deployInSession(
   });
   writeLine(ctx.stdout);
   for (const line of summary) writeLine(ctx.stdout, line);
-  return 0;
+  return {
+    ...result,
+    dryRun: false,
+    steps: stepRecords(results),
+    ...(dashboardAddress ? { dashboard: `http://${dashboardAddress}/horizon` } : {}),
+    credentialsFile: adminPasswordPath(session.dir),
+    ...(smoke ? { smoke: smokeFacts(smoke) } : {}),
+  };
 }
 
 export async function runDeploy(options: DeployOptions, ctx: CommandContext): Promise<number> {
-  const session = await openLab(ctx, {
+  const human = humanContext(ctx, options.json);
+  const session = await openLab(human, {
     command: 'deploy',
     readOnly: options.dryRun === true,
     createPassword: options.dryRun !== true,
@@ -112,11 +146,13 @@ export async function runDeploy(options: DeployOptions, ctx: CommandContext): Pr
     ...(options.engine ? { engine: options.engine } : {}),
   });
   try {
-    return await deployInSession(session, ctx, {
+    const result = await deployInSession(session, human, {
       dryRun: options.dryRun === true,
       flags: labFlags(options),
       ...(options.engine ? { engine: options.engine } : {}),
     });
+    if (options.json) writeJson(ctx.stdout, result);
+    return 0;
   } finally {
     await session.release();
   }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { defaultSpec } from '../lab/defaults.js';
 import { DEFAULT_PROFILE } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
-import { PreflightError } from '../util/errors.js';
-import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
+import { ExitCode, PreflightError } from '../util/errors.js';
+import { DEFAULT_ANSWERS_FILE, labStateDir } from '../util/paths.js';
 import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
 import { runDoctorChecks } from '../lxd/doctor.js';
@@ -14,6 +14,7 @@ import type { AppliedFix } from '../lxd/host-changes.js';
 import type { ModelProfile, PrepareReport } from '../lxd/prepare.js';
 import { parseYaml } from '../util/yaml.js';
 import { writeLine, type CommandContext } from '../util/context.js';
+import { counted } from '../util/text.js';
 
 export interface DoctorOptions {
   answers?: string;
@@ -27,7 +28,7 @@ export interface DoctorOptions {
 async function doctorSpec(
   cwd: string,
   answers: string | undefined,
-): Promise<{ spec: LabSpec; source: string }> {
+): Promise<{ spec: LabSpec; source: string; answersFile: string }> {
   if (answers === undefined) {
     try {
       await access(join(cwd, DEFAULT_ANSWERS_FILE));
@@ -35,13 +36,15 @@ async function doctorSpec(
       return {
         spec: defaultSpec(DEFAULT_PROFILE),
         source: `no ${DEFAULT_ANSWERS_FILE}: checking against the ${DEFAULT_PROFILE} profile's defaults`,
+        // where `lxdstack init` would write it: --fix records its changes beside that file
+        answersFile: join(cwd, DEFAULT_ANSWERS_FILE),
       };
     }
   }
   // Imported on demand, like --fix's modules below: without a lab.yaml, doctor answers in well under a second.
   const { loadLabSpec } = await import('../lab/load.js');
   const loaded = await loadLabSpec(cwd, answers);
-  return { spec: loaded.spec, source: `checking against ${loaded.source}` };
+  return { spec: loaded.spec, source: `checking against ${loaded.source}`, answersFile: loaded.source };
 }
 
 const LABEL: Record<CheckResult['status'], string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
@@ -54,10 +57,15 @@ function printChecks(ctx: CommandContext, results: readonly CheckResult[]): void
 }
 
 export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<number> {
-  const { spec, source } = await doctorSpec(ctx.cwd, options.answers);
+  const { spec, source, answersFile } = await doctorSpec(ctx.cwd, options.answers);
   const containerSmoke = options.containerSmoke ?? true;
   const client = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 5_000 });
-  const input = { spec, containerSmoke, env: ctx.env, cwd: ctx.cwd };
+  const input = {
+    spec,
+    containerSmoke,
+    env: ctx.env,
+    labDirectory: labStateDir(answersFile, spec.name),
+  };
   const hasKvm = existsSync('/dev/kvm');
   const compute = computeHostCheck(spec, { hasKvm, hasLoopControl: existsSync('/dev/loop-control') });
   const withCompute = (checks: CheckResult[]) => (compute ? [...checks, compute] : checks);
@@ -74,7 +82,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         import('../lxd/prepare.js'),
         import('../bundle/render.js'),
       ]);
-    const directory = labDir(ctx.cwd, spec.name);
+    const directory = labStateDir(answersFile, spec.name);
     const lock = await acquireLabLock(directory, 'doctor --fix');
     try {
       const ledger = await Ledger.open(directory, spec.name, 'doctor --fix');
@@ -134,7 +142,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     if (options.fix && fixes)
       writeLine(
         ctx.stdout,
-        `Recorded ${fixes.length} change(s) in ${labDir(ctx.cwd, spec.name)}; \`lxdstack teardown\` puts them back.`,
+        `Recorded ${counted(fixes.length, 'change')} in ${labStateDir(answersFile, spec.name)}; \`lxdstack teardown\` puts them back.`,
       );
     else if (!options.fix && results.some((r) => r.status !== 'pass' && r.change))
       writeLine(
@@ -142,10 +150,12 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
         'Run `lxdstack doctor --fix` to apply the fixes marked above that lxdstack can make itself.',
       );
   }
+  // The JSON document already says which checks failed: the exit code alone carries the refusal.
+  if (!ok && options.json) return ExitCode.preflight;
   if (!ok) {
     const failed = results.filter((r) => r.status === 'fail');
     throw new PreflightError(
-      `${failed.length} check(s) failed (${failed.map((r) => r.id).join(', ')}); apply the fixes above and run \`lxdstack doctor\` again.`,
+      `${counted(failed.length, 'check')} failed (${failed.map((r) => r.id).join(', ')}); apply the fixes above and run \`lxdstack doctor\` again.`,
     );
   }
   return 0;

@@ -3,11 +3,12 @@ import { bundleTopology, topologyDot, topologySvg } from '../bundle/graph.js';
 import { labBundle, renderLab } from '../bundle/render.js';
 import { loadLabSpec } from '../lab/load.js';
 import { isWriteThrough, writeOutputFile } from '../util/fs.js';
-import { writeLine, type CommandContext } from '../util/context.js';
+import { writeJson, writeLine, type CommandContext } from '../util/context.js';
 
 export interface GraphOptions {
   answers?: string;
   output: string;
+  json?: boolean;
 }
 
 /** The picture never shows options, so the real admin password is not needed (nor read) to draw it. */
@@ -32,6 +33,16 @@ export async function runGraph(options: GraphOptions, ctx: CommandContext): Prom
   const dotPath = `${stem}.dot` === svgPath ? `${svgPath}.dot` : `${stem}.dot`;
   await writeOutputFile(svgPath, svg);
   await writeOutputFile(dotPath, topologyDot(topology, { title }));
+  if (options.json) {
+    writeJson(ctx.stdout, {
+      lab: spec.name,
+      applications: topology.nodes.length,
+      relations: topology.edges.length,
+      svg: svgPath,
+      dot: dotPath,
+    });
+    return 0;
+  }
   writeLine(ctx.stdout, `wrote ${svgPath}`);
   writeLine(ctx.stdout, `wrote ${dotPath}`);
   return 0;

@@ -1,26 +1,33 @@
-import { resolve } from 'node:path';
-import { InputError } from '../util/errors.js';
+import { dirname, join, resolve } from 'node:path';
+import { DeclinedError, InputError } from '../util/errors.js';
 import { parseYaml } from '../util/yaml.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { adminPasswordPath } from '../lab/credentials.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { STATE_FOLDER, labStateDir } from '../util/paths.js';
 import { defaultSpec } from '../lab/defaults.js';
 import { readAnswersFile, renderLabYaml, writeLabYaml } from '../lab/labfile.js';
-import { DEFAULT_PROFILE, PROFILES, isProfileName, type ProfileName } from '../lab/profiles/index.js';
+import { DEFAULT_PROFILE, isProfileName, type ProfileName } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { buildSpec, mergeAnswers, type Answers } from '../lab/validate.js';
 import { compareBudget, formatBudget } from '../wizard/budget.js';
+import { labBudget } from '../lab/budget.js';
 import { readHostFacts } from '../wizard/host-facts.js';
 import { askLabAnswers, confirmWrite } from '../wizard/questions.js';
 import { Writable } from 'node:stream';
-import { writeLine, type CommandContext } from '../util/context.js';
+import { writeJson, writeLine, type CommandContext } from '../util/context.js';
 
 /** Each prompt ends its output when done; this keeps the command's own stdout open for the next one. */
 function nonEnding(target: NodeJS.WritableStream): Writable {
-  return new Writable({
+  const stream = new Writable({
     write(chunk, _encoding, callback) {
       target.write(chunk);
       callback();
     },
   });
+  // The prompts wrap at the terminal's width: they read it from the stream they write to.
+  Object.defineProperty(stream, 'columns', { get: () => (target as { columns?: number }).columns });
+  return stream;
 }
 
 export interface InitOptions {
@@ -31,6 +38,15 @@ export interface InitOptions {
   engine?: 'juju' | 'conjure-up';
   output?: string;
   genConfig?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Wizard answers that did not make a valid lab, kept beside where lab.yaml would go (never the
+ * password): the next `lxdstack init` offers them as its defaults instead of starting from scratch.
+ */
+export function keptAnswersPath(outputPath: string): string {
+  return join(dirname(outputPath), STATE_FOLDER, 'init-answers.yaml');
 }
 
 /** Keys whose defaults belong to one profile: a previous lab.yaml's values stop applying when the profile changes. */
@@ -54,6 +70,21 @@ async function readPreviousAnswers(path: string, ctx: CommandContext): Promise<A
   }
 }
 
+/** The previous answers over the defaults, keeping each value only where it has the default's type. */
+function overDefaults(defaults: unknown, previous: unknown): unknown {
+  if (defaults === undefined) return previous;
+  if (isPlainObject(defaults) && isPlainObject(previous)) {
+    const keys = new Set([...Object.keys(defaults), ...Object.keys(previous)]);
+    return Object.fromEntries([...keys].map((key) => [key, overDefaults(defaults[key], previous[key])]));
+  }
+  const sameType = typeof defaults === typeof previous && Array.isArray(defaults) === Array.isArray(previous);
+  return sameType ? previous : defaults;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 function defaultsFrom(previous: Answers | undefined) {
   return (profile: ProfileName): LabSpec => {
     if (!previous) return defaultSpec(profile);
@@ -65,9 +96,17 @@ function defaultsFrom(previous: Answers | undefined) {
     try {
       return buildSpec(carried, { source: 'the existing lab.yaml', overrides: { profile } });
     } catch {
-      return defaultSpec(profile);
+      // Kept answers that failed last time are still the best defaults: every prompt checks them again.
+      return overDefaults(defaultSpec(profile), { ...carried, profile }) as LabSpec;
     }
   };
+}
+
+/** The typed password goes to the lab's folder (0600), where deploy looks for it; lab.yaml stays shareable. */
+async function storeTypedPassword(outputPath: string, spec: LabSpec): Promise<string> {
+  const path = adminPasswordPath(labStateDir(outputPath, spec.name));
+  await writeFileAtomic(path, `${spec.adminPassword}\n`, 0o600);
+  return path;
 }
 
 /** `lxdstack init`: answers (file, flags, --yes, or the wizard) -> a validated, commented lab.yaml. */
@@ -92,6 +131,8 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   const source = options.answers ?? (options.yes ? 'flags' : 'your answers');
 
   let spec: LabSpec;
+  /** Where the admin password is, when the wizard took it out of lab.yaml. */
+  let passwordFile: string | undefined;
   if (options.answers !== undefined || options.yes) {
     const profile = isProfileName(fixed.profile)
       ? fixed.profile
@@ -101,47 +142,89 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
     const carried = previous ? defaultsFrom(previous)(profile) : {};
     spec = buildSpec(mergeAnswers(carried, fixed), { source });
   } else {
-    if (!ctx.interactive) {
+    if (!ctx.interactive || options.json) {
       throw new InputError(
-        'init asks questions and needs a terminal; pass --yes to accept the defaults, or --answers FILE.',
+        options.json
+          ? 'init --json asks no questions; pass --yes to accept the defaults, or --answers FILE.'
+          : 'init asks questions and needs a terminal; pass --yes to accept the defaults, or --answers FILE.',
       );
     }
     const prompt = () => ({ input: ctx.stdin, output: nonEnding(ctx.stdout), signal: ctx.signal });
-    const defaults = defaultsFrom(previous);
+    // Answers kept from a wizard run that did not make a valid lab are newer than lab.yaml.
+    const kept = await readPreviousAnswers(keptAnswersPath(outputPath), ctx);
+    if (kept)
+      writeLine(ctx.stdout, `Defaults: your answers kept from last time (${keptAnswersPath(outputPath)}).`);
+    const last = kept ?? previous;
+    const defaults = defaultsFrom(last);
     const asked = await askLabAnswers(
       fixed,
       defaults,
       prompt,
-      isProfileName(previous?.profile) ? previous.profile : undefined,
+      isProfileName(last?.profile) ? last.profile : undefined,
     );
     const profile = (asked.profile ?? fixed.profile ?? DEFAULT_PROFILE) as ProfileName;
-    spec = buildSpec(mergeAnswers(defaults(profile), fixed, asked), { source });
+    const answers = mergeAnswers(defaults(profile), fixed, asked);
+    try {
+      spec = buildSpec(answers, { source });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const kept = keptAnswersPath(outputPath);
+      const { adminPassword: _neverKept, ...keep } = answers;
+      await writeFileAtomic(kept, renderLabYaml(keep), 0o600);
+      throw new InputError(error.message, {
+        details: [
+          ...error.details,
+          `Your answers are kept in ${kept} (without the password): the next \`lxdstack init\` offers them as its defaults.`,
+        ],
+      });
+    }
+    const { createLxdClient } = await import('../lxd/client.js');
+    const lxd = createLxdClient({ env: ctx.env, signal: ctx.signal, timeoutMs: 3_000 });
     const rows = compareBudget(
-      PROFILES[spec.profile].budget,
-      await readHostFacts(),
-      spec.sizing.computeUnits,
+      labBudget(spec),
+      await readHostFacts({ client: lxd, name: spec.lxd.storagePool }),
     );
     writeLine(ctx.stdout, `\nHost budget for ${spec.profile}:`);
     for (const line of formatBudget(rows)) writeLine(ctx.stdout, line);
     if (rows.some((r) => !r.ok))
       writeLine(ctx.stdout, '  This host is below the budget: the lab may be slow or fail to settle.');
-    if (!(await confirmWrite(outputPath, prompt))) {
-      writeLine(ctx.stdout, 'Nothing written.');
-      return 0;
+    if (!(await confirmWrite(outputPath, prompt))) throw new DeclinedError('Nothing written.');
+    if (typeof asked.adminPassword === 'string') {
+      passwordFile = await storeTypedPassword(outputPath, spec);
+      const { adminPassword: _inItsOwnFile, ...shareable } = spec;
+      spec = shareable;
     }
   }
   await writeLabYaml(outputPath, spec);
+  await rm(keptAnswersPath(outputPath), { force: true });
+  const passwordPath = passwordFile ?? adminPasswordPath(labStateDir(outputPath, spec.name));
+  const answersFlag = options.output && options.output !== 'lab.yaml' ? ` --answers ${options.output}` : '';
+  if (options.json) {
+    writeJson(ctx.stdout, {
+      path: outputPath,
+      lab: spec.name,
+      profile: spec.profile,
+      engine: spec.engine,
+      stateDir: labStateDir(outputPath, spec.name),
+      adminPassword:
+        spec.adminPassword !== undefined
+          ? { in: outputPath }
+          : { in: passwordPath, generated: passwordFile === undefined },
+    });
+    return 0;
+  }
   writeLine(
     ctx.stdout,
     `Wrote ${outputPath} (lab ${spec.name}, profile ${spec.profile}, engine ${spec.engine}).`,
   );
-  if (spec.adminPassword === undefined) {
+  if (passwordFile !== undefined) {
+    writeLine(ctx.stdout, `The admin password you typed is in ${passwordFile} (mode 0600), not in lab.yaml.`);
+  } else if (spec.adminPassword === undefined) {
     writeLine(
       ctx.stdout,
-      `The admin password will be generated on first deploy and kept in .lxdstack/${spec.name}/admin-password (mode 0600).`,
+      `The admin password will be generated on first deploy and kept in ${passwordPath} (mode 0600).`,
     );
   }
-  const answersFlag = options.output && options.output !== 'lab.yaml' ? ` --answers ${options.output}` : '';
   writeLine(ctx.stdout, `Next: lxdstack plan${answersFlag}   (then: lxdstack deploy${answersFlag})`);
   return 0;
 }

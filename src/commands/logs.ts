@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { writeDiagnostics } from '../pipeline/diagnostics.js';
 import { openLab } from '../pipeline/session.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from '../util/context.js';
+import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
+import { counted } from '../util/text.js';
 
 export interface LogsOptions {
   answers?: string;
   output?: string;
   simulate?: boolean;
+  json?: boolean;
 }
 
 function stamp(): string {
@@ -16,7 +18,7 @@ function stamp(): string {
 
 /** `lxdstack logs`: a diagnostics tarball of the lab, secrets masked. Reads only; takes no lock. */
 export async function runLogs(options: LogsOptions, ctx: CommandContext): Promise<number> {
-  const session = await openLab(ctx, {
+  const session = await openLab(humanContext(ctx, options.json), {
     command: 'logs',
     readOnly: true,
     ...(options.answers ? { answers: options.answers } : {}),
@@ -34,10 +36,13 @@ export async function runLogs(options: LogsOptions, ctx: CommandContext): Promis
     simulated: session.simulated,
     signal: ctx.signal,
   });
+  if (options.json)
+    writeJson(ctx.stdout, { lab: session.spec.name, simulated: session.simulated, output, files });
   // With `-o -` the tarball is stdout: the note goes to stderr.
-  writeLine(
-    output === '-' ? ctx.stderr : ctx.stdout,
-    `Wrote ${output === '-' ? 'the tarball to standard output' : output} (${files.length} files; secrets masked as ***).`,
-  );
+  else
+    writeLine(
+      output === '-' ? ctx.stderr : ctx.stdout,
+      `Wrote ${output === '-' ? 'the tarball to standard output' : output} (${counted(files.length, 'file')}; secrets masked as ***).`,
+    );
   return 0;
 }

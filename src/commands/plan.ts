@@ -7,6 +7,8 @@ import { createLabPorts } from '../pipeline/wiring.js';
 import { writeLine, type CommandContext } from '../util/context.js';
 import { computeCaveats, labVirtType } from '../lab/compute.js';
 import { parseYaml } from '../util/yaml.js';
+import { sshKeyProblem } from '../lab/ssh-key.js';
+import { InputError } from '../util/errors.js';
 
 export interface PlanOptions {
   answers?: string;
@@ -24,6 +26,11 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     readOnly: true,
     ...(options.answers ? { answers: options.answers } : {}),
   });
+  // Free text the later steps rely on is checked now: a wrong key file is bad input, a missing one a warning
+  // (a simulated lab never imports it).
+  const keyProblem = await sshKeyProblem(session.spec.sshPublicKey, ctx.cwd);
+  if (keyProblem?.kind === 'wrong') throw new InputError(`${session.source}: ${keyProblem.message}.`);
+  if (keyProblem) writeLine(ctx.stderr, `warning: ${keyProblem.message}.`);
   const hasKvm = labHasKvm(session.simulated);
   const plan = await planLab(session.spec, session.dir, session.adminPassword, {
     hasKvm,

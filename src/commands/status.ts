@@ -5,7 +5,7 @@ import { formatStatusReport, machineSummary, statusReport } from '../juju/status
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { simulatorEnv } from '../sim/env.js';
 import { InputError, JobError } from '../util/errors.js';
-import { labDir } from '../util/paths.js';
+import { labStateDir } from '../util/paths.js';
 import { writeLine, type CommandContext } from '../util/context.js';
 
 export interface StatusOptions {
@@ -38,8 +38,8 @@ async function resolveTarget(options: StatusOptions, ctx: CommandContext): Promi
     import('../lab/load.js'),
     import('../pipeline/session.js'),
   ]);
-  const { spec } = await loadLabSpec(ctx.cwd, options.answers);
-  const dir = labDir(ctx.cwd, spec.name);
+  const { spec, source } = await loadLabSpec(ctx.cwd, options.answers);
+  const dir = labStateDir(source, spec.name);
   const simulated = options.simulate === true || envSimDir !== undefined || (await wasSimulated(dir));
   return {
     model: options.model ?? `${spec.controller}:${spec.model}`,

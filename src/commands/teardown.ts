@@ -1,12 +1,12 @@
-import { InputError } from '../util/errors.js';
+import { DeclinedError, InputError } from '../util/errors.js';
 import { DEPLOY_STEP_NAMES, isRemoteTarget } from '../pipeline/deploy-steps.js';
 import { labRecord, openLab, type LabSession } from '../pipeline/session.js';
 import type { LabPorts } from '../pipeline/ports.js';
 import { teardownSummary } from '../pipeline/summary.js';
-import { runStepList } from '../pipeline/task-list.js';
+import { runStepList, stepRecords } from '../pipeline/task-list.js';
 import { teardownSteps } from '../pipeline/teardown-steps.js';
 import { createLabPorts } from '../pipeline/wiring.js';
-import { writeLine, type CommandContext } from '../util/context.js';
+import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 import { labFlags } from './deploy.js';
 
 export interface TeardownOptions {
@@ -14,6 +14,18 @@ export interface TeardownOptions {
   keepController?: boolean;
   yes?: boolean;
   simulate?: boolean;
+  json?: boolean;
+}
+
+/** What a teardown did, as `--json` prints it. */
+export interface TeardownResult {
+  lab: string;
+  simulated: boolean;
+  /** Steps in order, each done or skipped (with why). */
+  steps: { name: string; title: string; state: 'done' | 'skipped'; detail?: string }[];
+  /** What remains and must be removed by hand; empty when the teardown is complete. */
+  leftovers: string[];
+  keptController?: string;
 }
 
 /** A graceful destroy-model gets this long before teardown forces it. */
@@ -36,7 +48,7 @@ export async function confirmDestruction(
     { message: `${what[0]!.toUpperCase()}${what.slice(1)}?`, default: false },
     { input: ctx.stdin, output: ctx.stdout },
   );
-  if (!ok) throw new InputError('Nothing was removed (not confirmed).');
+  if (!ok) throw new DeclinedError('Nothing was removed (not confirmed).');
 }
 
 export function describeTeardown(session: LabSession, keepController: boolean): string {
@@ -52,7 +64,7 @@ export async function teardownInSession(
   session: LabSession,
   ctx: CommandContext,
   options: { keepController: boolean; flags: string; ports?: LabPorts },
-): Promise<number> {
+): Promise<TeardownResult> {
   const ports =
     options.ports ??
     createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner });
@@ -69,7 +81,10 @@ export async function teardownInSession(
   // From here on the lab is no longer deployed: a later deploy re-checks every step.
   await session.ledger.resetSteps(DEPLOY_STEP_NAMES);
   const resumeCommand = `lxdstack teardown --yes${options.flags ? ` ${options.flags}` : ''}${options.keepController ? ' --keep-controller' : ''}`;
-  await runStepList(steps, session.ledger, ctx, { resumeCommand, secrets: session.secrets });
+  const results = await runStepList(steps, session.ledger, ctx, {
+    resumeCommand,
+    secrets: session.secrets,
+  });
   // The lab's progress starts over; resources stay in the ledger as history.
   await session.ledger.resetSteps();
   const kept = options.keepController ? session.ledger.liveResources('controller')[0]?.name : undefined;
@@ -81,28 +96,40 @@ export async function teardownInSession(
   })) {
     writeLine(ctx.stdout, line);
   }
-  return leftovers.length === 0 ? 0 : 1;
+  return {
+    lab: session.spec.name,
+    simulated: session.simulated,
+    steps: stepRecords(results),
+    leftovers,
+    ...(kept ? { keptController: kept } : {}),
+  };
 }
 
 export async function runTeardown(options: TeardownOptions, ctx: CommandContext): Promise<number> {
   // A lab that never recorded anything has nothing to remove: say so, and create nothing (no lock, no ledger).
   const record = await labRecord(ctx, options.answers);
   if (!record.recorded) {
-    writeLine(
-      ctx.stdout,
-      `Lab ${record.name} has recorded nothing (no ledger in ${record.dir}); nothing to tear down.`,
-    );
+    if (options.json)
+      writeJson(ctx.stdout, { lab: record.name, simulated: false, steps: [], leftovers: [], complete: true });
+    else
+      writeLine(
+        ctx.stdout,
+        `Lab ${record.name} has recorded nothing (no ledger in ${record.dir}); nothing to tear down.`,
+      );
     return 0;
   }
-  const session = await openLab(ctx, {
+  const human = humanContext(ctx, options.json);
+  const session = await openLab(human, {
     command: 'teardown',
     ...(options.answers ? { answers: options.answers } : {}),
     ...(options.simulate ? { simulate: true } : {}),
   });
   try {
     const keepController = options.keepController === true;
-    await confirmDestruction(ctx, describeTeardown(session, keepController), options.yes);
-    return await teardownInSession(session, ctx, { keepController, flags: labFlags(options) });
+    await confirmDestruction(human, describeTeardown(session, keepController), options.yes);
+    const result = await teardownInSession(session, human, { keepController, flags: labFlags(options) });
+    if (options.json) writeJson(ctx.stdout, { ...result, complete: result.leftovers.length === 0 });
+    return result.leftovers.length === 0 ? 0 : 1;
   } finally {
     await session.release();
   }

@@ -2,7 +2,7 @@ import { loadLabSpec } from '../lab/load.js';
 import { describeOwner, inspectLabLock, removeLabLock } from '../state/lock.js';
 import { writeLine, type CommandContext } from '../util/context.js';
 import { LabLockedError } from '../util/errors.js';
-import { labDir } from '../util/paths.js';
+import { labStateDir } from '../util/paths.js';
 
 export interface UnlockOptions {
   answers?: string;
@@ -14,8 +14,8 @@ export interface UnlockOptions {
  * not), saying whose lock it was. The way out of a lock lxdstack cannot judge by itself.
  */
 export async function runUnlock(options: UnlockOptions, ctx: CommandContext): Promise<number> {
-  const { spec } = await loadLabSpec(ctx.cwd, options.answers);
-  const dir = labDir(ctx.cwd, spec.name);
+  const { spec, source } = await loadLabSpec(ctx.cwd, options.answers);
+  const dir = labStateDir(source, spec.name);
   const { path, found, status } = await inspectLabLock(dir);
   if (found.kind === 'owner' && status === 'running' && !options.force) {
     throw new LabLockedError(

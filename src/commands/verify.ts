@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { bundleTopology, topologySvg } from '../bundle/graph.js';
 import { createOpenStackClient, type OpenStackClient } from '../openstack/client.js';
 import {
   credentialsFromCloudsYaml,
@@ -8,17 +7,18 @@ import {
 } from '../openstack/credentials.js';
 import { configuredLabCredentials } from '../openstack/lab-credentials.js';
 import { readLedgerState, LEDGER_FILE } from '../state/ledger.js';
-import { parseReportFormats, renderTextReport, writeReports } from '../smoke/report.js';
+import { parseReportFormats, renderJsonReport, renderTextReport, writeReports } from '../smoke/report.js';
+import { writeRunReports } from '../smoke/runs.js';
+import { labTopologySvg } from '../smoke/topology.js';
 import { runSmokeSuite } from '../smoke/suite.js';
 import { SUITES, type SuiteName } from '../smoke/types.js';
 import { credentialSource, labSuiteInput } from '../smoke/lab-input.js';
 import { hostIPv4Addresses } from '../util/host-addresses.js';
 import { loadLabSpec } from '../lab/load.js';
 import type { LabSpec } from '../lab/schema.js';
-import { ExitCode, InputError, InterruptedError, errorMessage } from '../util/errors.js';
-import { parseYamlDocuments, readYamlText } from '../util/yaml.js';
-import { DEFAULT_ANSWERS_FILE, labDir } from '../util/paths.js';
-import { writeLine, type CommandContext } from '../util/context.js';
+import { ExitCode, InputError, InterruptedError } from '../util/errors.js';
+import { DEFAULT_ANSWERS_FILE, labStateDir } from '../util/paths.js';
+import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 import { pathExists } from '../util/fs.js';
 
 // `lxdstack verify`: the smoke suite against the lab (its clouds.yaml and admin password), or any cloud
@@ -37,6 +37,7 @@ export interface VerifyOptions {
   /** The image and flavor to boot, over the lab's (a cloud without a lab has no names of its own). */
   image?: string;
   flavor?: string;
+  json?: boolean;
 }
 
 interface Target {
@@ -57,8 +58,8 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
   }
   const hasLab = options.answers !== undefined || (await pathExists(resolve(ctx.cwd, DEFAULT_ANSWERS_FILE)));
   if (hasLab) {
-    const { spec } = await loadLabSpec(ctx.cwd, options.answers);
-    const directory = labDir(ctx.cwd, spec.name);
+    const { spec, source } = await loadLabSpec(ctx.cwd, options.answers);
+    const directory = labStateDir(source, spec.name);
     const ledger = await readLedgerState(join(directory, LEDGER_FILE));
     const simulated = options.simulate === true || ledger?.simulated === true;
     const lab = { spec, labDirectory: directory, simulated };
@@ -88,31 +89,13 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
   );
 }
 
-/** The lab's topology picture from its rendered bundle, when there is one (HTML report only). */
-async function labTopology(
-  labDirectory: string | undefined,
-  ctx: CommandContext,
-): Promise<string | undefined> {
-  if (!labDirectory) return undefined;
-  // spell/bundle.yaml is the base bundle with the lab's overlays merged: the lab as deployed.
-  const merged = join(labDirectory, 'spell', 'bundle.yaml');
-  const bundlePath = (await pathExists(merged)) ? merged : join(labDirectory, 'bundle.yaml');
-  if (!(await pathExists(bundlePath))) return undefined;
-  try {
-    const bundle = parseYamlDocuments(await readYamlText(bundlePath, 'bundle'), bundlePath)[0];
-    return await topologySvg(bundleTopology(bundle));
-  } catch (error) {
-    writeLine(ctx.stderr, `The HTML report has no topology picture: ${errorMessage(error)}`);
-    return undefined;
-  }
-}
-
 /** A flag's whole number; anything else becomes NaN, which the suite's input refuses by name. */
 function wholeNumber(text: string): number {
   return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
 }
 
-export async function runVerify(options: VerifyOptions, ctx: CommandContext): Promise<number> {
+export async function runVerify(options: VerifyOptions, output: CommandContext): Promise<number> {
+  const ctx = humanContext(output, options.json);
   const suite = options.suite ?? 'full';
   if (!(SUITES as readonly string[]).includes(suite))
     throw new InputError(`--suite: "${suite}" is not one of ${SUITES.join(', ')}.`);
@@ -138,18 +121,38 @@ export async function runVerify(options: VerifyOptions, ctx: CommandContext): Pr
   const secrets = client?.secrets ?? [];
   writeLine(ctx.stdout, `Verifying ${target.source}.`);
   ctx.stdout.write(renderTextReport(report, { secrets }));
+  const paths: string[] = [];
   if (formats.length > 0) {
-    const outDir = resolve(
-      ctx.cwd,
-      options.out ?? (target.labDirectory ? join(target.labDirectory, 'reports') : 'lxdstack-reports'),
-    );
-    const topology = formats.includes('html') ? await labTopology(target.labDirectory, ctx) : undefined;
-    const paths = await writeReports(report, formats, outDir, {
+    const picture =
+      formats.includes('html') && target.labDirectory ? await labTopologySvg(target.labDirectory) : undefined;
+    if (picture && 'problem' in picture)
+      writeLine(ctx.stderr, `The HTML report has no topology picture: ${picture.problem}`);
+    const renderOptions = {
       secrets,
       simulated: target.simulated,
-      ...(topology ? { topologySvg: topology } : {}),
-    });
+      ...(picture && 'svg' in picture ? { topologySvg: picture.svg } : {}),
+    };
+    // --out is exactly where the files go; the default keeps one folder per run, with a `latest` link.
+    paths.push(
+      ...(options.out !== undefined
+        ? await writeReports(report, formats, resolve(ctx.cwd, options.out), renderOptions)
+        : await writeRunReports(
+            report,
+            formats,
+            target.labDirectory ? join(target.labDirectory, 'reports') : resolve(ctx.cwd, 'lxdstack-reports'),
+            renderOptions,
+          )),
+    );
     for (const path of paths) writeLine(ctx.stdout, `Report: ${path}`);
+  }
+  if (options.json) {
+    writeJson(output.stdout, {
+      source: target.source,
+      simulated: target.simulated,
+      ok: report.ok,
+      reports: paths,
+      report: JSON.parse(renderJsonReport(report, { secrets, simulated: target.simulated })) as unknown,
+    });
   }
   if (ctx.signal.aborted)
     throw new InterruptedError('Interrupted: the suite stopped early and cleaned up what it created.');

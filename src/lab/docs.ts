@@ -1,7 +1,7 @@
 // One line per lab.yaml key: written as the key's comment, and shown as the wizard's "why".
 
 export const FIELD_DOCS: Readonly<Record<string, string>> = {
-  name: 'Lab name: names the state folder .lxdstack/<name>/ and the lock',
+  name: "Lab name: the lab's state (ledger, lock, secrets) goes in a folder of this name under .lxdstack/, beside lab.yaml",
   profile:
     'tutorial-2016 (the 2016 conjure-up spell), novalxd-final (its 2019 bundle) or modern (Charmhub, Juju 3.6)',
   engine: 'juju deploys the bundle directly; conjure-up runs the spell headless as the tutorial did',
@@ -41,7 +41,7 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   'vault.keyShares': 'Unseal key shares `vault operator init` makes (unlock: manual)',
   'vault.keyThreshold': 'Key shares needed to unseal (unlock: manual)',
   adminPassword:
-    'Keystone admin password; leave unset to generate one (kept in .lxdstack/<name>/admin-password, mode 0600)',
+    "Keystone admin password; leave unset to generate one (kept in the lab's folder under .lxdstack/, beside lab.yaml, mode 0600)",
   sshPublicKey: "SSH public key imported as the instances' keypair",
   proxy: 'Proxies for the host, Juju models and the charms (leave empty when not needed)',
   'proxy.http': 'HTTP proxy URL',

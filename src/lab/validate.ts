@@ -12,6 +12,7 @@ import {
 } from './profiles/index.js';
 import { SCALE_OUT_TARGETS, labSpecSchema, type LabSpec } from './schema.js';
 import { closest } from './suggest.js';
+import { escapeControl, hasControl } from '../util/text.js';
 
 // answers (lab.yaml and flags) -> a validated LabSpec, or one InputError listing every problem. Pure.
 
@@ -86,7 +87,12 @@ function describeIssue(issue: { code: string; message: string }, value: unknown)
     return `${JSON.stringify(value)} is not valid; ${issue.message.replace(/^Invalid option: /, '')}`;
   }
   if (issue.code === 'invalid_type') {
-    return `${issue.message.replace(/^Invalid input: /, '')}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+    // YAML reads `series: 16.04` as a number and `name: yes` as a boolean: the fix is quotes
+    const quote =
+      /expected string/.test(issue.message) && (typeof value === 'number' || typeof value === 'boolean')
+        ? `; YAML read it as a ${typeof value}: write it in quotes, "${String(value)}"`
+        : '';
+    return `${issue.message.replace(/^Invalid input: /, '')}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}${quote}`;
   }
   return issue.message;
 }
@@ -215,6 +221,52 @@ function profileErrors(candidate: Answers, profile: ProfileName): string[] {
       `target.cloud: a ${target.kind} target needs the name of that cloud as juju knows it (juju clouds), not localhost`,
     );
   }
+  return errors;
+}
+
+/** Juju's rule for cloud names (names.IsValidCloud). */
+const CLOUD_NAME = /^[a-zA-Z0-9][a-zA-Z0-9.-]*$/;
+
+function proxyUrlError(value: string): string | undefined {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  return protocol === 'http:' || protocol === 'https:'
+    ? undefined
+    : `${JSON.stringify(value)} is not an http:// or https:// URL; write it like http://proxy.example:3128`;
+}
+
+/** Free-text fields a person types: refused when they cannot work, before anything acts on them. */
+function freeTextErrors(candidate: Answers): string[] {
+  const errors: string[] = [];
+  const text = (path: string) => {
+    const value = get(candidate, path);
+    if (typeof value !== 'string') return undefined;
+    if (hasControl(value)) {
+      errors.push(`${path}: ${escapeControl(JSON.stringify(value))} holds a control character; remove it`);
+      return undefined;
+    }
+    return value;
+  };
+  const cloud = text('target.cloud');
+  if (cloud !== undefined && cloud !== '' && !CLOUD_NAME.test(cloud))
+    errors.push(
+      `target.cloud: ${JSON.stringify(cloud)} is not a Juju cloud name; use letters, digits, dots and dashes, as \`juju clouds\` lists it`,
+    );
+  for (const path of ['proxy.http', 'proxy.https']) {
+    const value = text(path);
+    const problem = value === undefined || value === '' ? undefined : proxyUrlError(value);
+    if (problem) errors.push(`${path}: ${problem}`);
+  }
+  const noProxy = text('proxy.noProxy');
+  if (noProxy !== undefined && /\s/.test(noProxy.replaceAll(', ', ',').trim()))
+    errors.push(
+      `proxy.noProxy: ${JSON.stringify(noProxy)} has spaces inside an entry; list hosts and CIDRs separated by commas`,
+    );
+  text('sshPublicKey');
   return errors;
 }
 
@@ -356,6 +408,28 @@ export interface BuildSpecOptions {
   overrides?: Answers;
 }
 
+/**
+ * The problems of one field, given every answer so far: the same rules as buildSpec, so the wizard can
+ * re-ask a field (a gateway outside its CIDR, a reversed floating range) the moment it is answered.
+ * Each problem is returned without its `path: ` prefix.
+ */
+export function fieldErrors(answers: Answers, path: string): string[] {
+  const given = mergeAnswers(answers);
+  const profile = isProfileName(given.profile) ? given.profile : DEFAULT_PROFILE;
+  const ignored: string[] = [];
+  const candidate = withMachines(mergeAnswers(defaultSpec(profile), given, { profile }), ignored);
+  const prefix = `${path}: `;
+  return [
+    ...structuralErrors(candidate),
+    ...networkErrors(candidate),
+    ...profileErrors(candidate, profile),
+    ...machineErrors(candidate, profile),
+    ...freeTextErrors(candidate),
+  ]
+    .filter((error) => error.startsWith(prefix) || error.startsWith(`${path}.`))
+    .map((error) => (error.startsWith(prefix) ? error.slice(prefix.length) : error));
+}
+
 /** Build the LabSpec from answers plus flags over the profile's defaults; throws one InputError with every problem. */
 export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec {
   const errors: string[] = [];
@@ -387,10 +461,11 @@ export function buildSpec(answers: unknown, options: BuildSpecOptions): LabSpec 
     ...machineErrors(candidate, profile),
     ...storageErrors(candidate, profile),
     ...vaultErrors(candidate, profile),
+    ...freeTextErrors(candidate),
   );
   if (errors.length > 0) {
     throw new InputError(
-      `${options.source}: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the lab answers; fix them and run again:`,
+      `${options.source}: ${errors.length} ${errors.length === 1 ? 'problem' : 'problems'} in the lab answers; fix ${errors.length === 1 ? 'it' : 'them'} and run again:`,
       {
         details: [...new Set(errors)],
       },

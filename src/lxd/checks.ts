@@ -1,6 +1,8 @@
 import { PROFILES } from '../lab/profiles/index.js';
 import type { LabSpec } from '../lab/schema.js';
 import { evaluateLabChecks, type LabFacts } from './lab-checks.js';
+import { heavyComponentsOn, labBudget } from '../lab/budget.js';
+import { checkCores, checkDisk, checkMemory, checkSwap } from './budget-checks.js';
 import { lxcEquivalent } from './lxc.js';
 import { checkBridge, checkProxy } from './network-checks.js';
 import type { LxdNetwork, LxdStoragePool } from './types.js';
@@ -111,22 +113,28 @@ export const JUJU_INSTALL: Record<'2.9' | '3', string> = {
   '3': 'snap install juju --channel=3.6/stable',
 };
 
-const GiB = 1024 ** 3;
-const gib = (bytes: number) => `${Math.round((bytes / GiB) * 10) / 10} GiB`;
-
 export interface EvaluateOptions {
   /** `optional` turns a missing juju into a warning (doctor of a simulated lab). */
   juju: 'needed' | 'optional';
   containerSmoke: boolean;
 }
 
+/** Targets whose units run on machines elsewhere: this host only runs the juju client. */
+const REMOTE_TARGETS: readonly string[] = ['maas', 'lxd-cluster', 'existing-controller'];
+
 export function evaluateChecks(spec: LabSpec, facts: HostFacts, options: EvaluateOptions): CheckResult[] {
   const profile = PROFILES[spec.profile];
+  if (REMOTE_TARGETS.includes(spec.target.kind)) {
+    const client = [checkJuju(facts, profile.juju, options.juju), checkProxy(facts, spec)];
+    return spec.engine === 'conjure-up' ? [...client, checkConjureUp(facts)] : client;
+  }
+  const budget = labBudget(spec);
+  const heavy = heavyComponentsOn(spec);
   const results: CheckResult[] = [
     checkOs(facts),
-    checkCores(facts, profile.budget.cores),
-    checkMemory(facts, profile.budget.ramGiB),
-    checkSwap(facts, profile.budget.ramGiB),
+    checkCores(facts, budget.cores),
+    checkMemory(facts, budget.ramGiB, heavy),
+    checkSwap(facts, budget.ramGiB),
     checkLxdInstalled(facts),
     checkLxdDaemon(facts, profile.juju),
     checkSocket(facts),
@@ -146,7 +154,7 @@ export function evaluateChecks(spec: LabSpec, facts: HostFacts, options: Evaluat
   if ('error' in facts.server) return results; // the LXD checks below need a reachable daemon
   results.push(...checkBridge(facts.bridge, spec, profile.juju));
   results.push(checkPool(facts.pool, spec, facts.virtualization.kind === 'container'));
-  results.push(checkDisk(facts, profile.budget.diskGiB, spec.lxd.storagePool));
+  results.push(checkDisk(facts, budget.diskGiB, spec.lxd.storagePool, heavy));
   if (options.containerSmoke) results.push(checkSmoke(facts.smoke));
   return results;
 }
@@ -179,55 +187,6 @@ function checkOs(facts: HostFacts): CheckResult {
         measured,
         fix: 'lxdstack is tested on Ubuntu and Debian; expect differences elsewhere.',
       };
-}
-
-/** Below the budget: works but slowly (warn); below half of it: the deployment will not settle (fail). */
-function budgetStatus(have: number, want: number): CheckStatus {
-  if (have >= want) return 'pass';
-  return have >= want / 2 ? 'warn' : 'fail';
-}
-
-function checkCores(facts: HostFacts, want: number): CheckResult {
-  const status = budgetStatus(facts.cores, want);
-  return {
-    id: 'cpu',
-    title: 'CPU cores',
-    status,
-    measured: `${facts.cores} cores (the profile budgets ${want})`,
-    ...(status === 'pass'
-      ? {}
-      : { fix: `Give the host at least ${want} cores; with fewer, hooks time out and deploys take hours.` }),
-  };
-}
-
-function checkMemory(facts: HostFacts, wantGiB: number): CheckResult {
-  const status = budgetStatus(facts.memTotalBytes / GiB, wantGiB);
-  return {
-    id: 'memory',
-    title: 'RAM',
-    status,
-    measured: `${gib(facts.memTotalBytes)} (the profile budgets ${wantGiB} GiB)`,
-    ...(status === 'pass'
-      ? {}
-      : {
-          fix: `Give the host at least ${wantGiB} GiB of RAM, or turn off components (ceph, radosgw) in lab.yaml.`,
-        }),
-  };
-}
-
-function checkSwap(facts: HostFacts, wantGiB: number): CheckResult {
-  const measured = facts.swapTotalBytes > 0 ? `${gib(facts.swapTotalBytes)} of swap` : 'no swap';
-  const tight = facts.memTotalBytes / GiB < wantGiB;
-  if (facts.swapTotalBytes === 0 && tight) {
-    return {
-      id: 'swap',
-      title: 'Swap',
-      status: 'warn',
-      measured,
-      fix: 'RAM is below the budget and there is no swap: add a swap file (fallocate -l 8G /swapfile; mkswap /swapfile; swapon /swapfile).',
-    };
-  }
-  return { id: 'swap', title: 'Swap', status: 'pass', measured };
 }
 
 function checkLxdInstalled(facts: HostFacts): CheckResult {
@@ -496,30 +455,6 @@ function checkPool(
     title,
     status: 'pass',
     measured: `driver ${pool.driver}${nested ? ' (right for nesting)' : ''}`,
-  };
-}
-
-function checkDisk(facts: HostFacts, wantGiB: number, pool: string): CheckResult {
-  const title = `Free disk on pool ${pool}`;
-  if (facts.poolFreeBytes === undefined)
-    return {
-      id: 'disk',
-      title,
-      status: 'warn',
-      measured: 'unknown: the pool could not be read',
-      fix: `Check \`lxc storage info ${pool}\`.`,
-    };
-  const status = budgetStatus(facts.poolFreeBytes / GiB, wantGiB);
-  return {
-    id: 'disk',
-    title,
-    status,
-    measured: `${gib(facts.poolFreeBytes)} free (the profile budgets ${wantGiB} GiB)`,
-    ...(status === 'pass'
-      ? {}
-      : {
-          fix: `Free space or grow the pool's disk to at least ${wantGiB} GiB, or turn off ceph in lab.yaml.`,
-        }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_ANSWERS_FILE, labStateDir } from '../util/paths.js';
 import type { LabSpec } from '../lab/schema.js';
 import type { LxdClient } from './client.js';
 import { evaluateChecks, requiredKernelModules, type CheckResult, type HostFacts } from './checks.js';
@@ -13,8 +14,8 @@ export interface DoctorInput {
   juju?: 'needed' | 'optional';
   containerSmoke: boolean;
   env?: NodeJS.ProcessEnv;
-  /** Where the lab's folder is (the staging folder is named after it); default: the process's. */
-  cwd?: string;
+  /** The lab's state folder (the staging folder is named after it); default: lab.yaml's in the current folder. */
+  labDirectory?: string;
 }
 
 /** The probes, replaceable in tests with recorded answers. */
@@ -99,7 +100,7 @@ export async function gatherFacts(
     p.sysctl(),
     p.kernelModules(requiredKernelModules(spec), env),
     lxd,
-    p.labFacts(spec, env, input.cwd ?? process.cwd()),
+    p.labFacts(spec, env, input.labDirectory ?? labStateDir(DEFAULT_ANSWERS_FILE, spec.name)),
   ]);
   return {
     os,

@@ -14,6 +14,7 @@ export function realLxdPort(input: {
   profileYaml: () => Promise<string>;
   client: () => Promise<LxdClient>;
   env: NodeJS.ProcessEnv;
+  labDirectory?: string;
 }): LxdPort {
   const { spec } = input;
   const profileName = modelProfileName(spec.model);
@@ -38,7 +39,7 @@ export function realLxdPort(input: {
     return notes;
   };
   return {
-    preflight: () => measureHost(spec, input.client, 'needed', input.env),
+    preflight: () => measureHost(spec, input.client, 'needed', input.env, input.labDirectory),
     prepare,
     applyModelProfile: async (ledger) =>
       (await prepare(ledger)).filter((n) => n.startsWith('profile') || n.startsWith('LXD')),

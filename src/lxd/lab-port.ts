@@ -69,6 +69,7 @@ export async function measureHost(
   client: () => Promise<LxdClient>,
   juju: 'needed' | 'optional',
   env: NodeJS.ProcessEnv,
+  labDirectory?: string,
 ): Promise<PreflightCheck[]> {
   let lxd: LxdClient;
   try {
@@ -85,7 +86,10 @@ export async function measureHost(
     ];
   }
   const { runDoctorChecks } = await import('./doctor.js');
-  const results = await runDoctorChecks({ spec, juju, containerSmoke: false, env }, { client: lxd });
+  const results = await runDoctorChecks(
+    { spec, juju, containerSmoke: false, env, ...(labDirectory ? { labDirectory } : {}) },
+    { client: lxd },
+  );
   return results.map(({ id, title, status, measured, fix }) => ({
     id,
     title,

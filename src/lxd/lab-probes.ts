@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { LabSpec } from '../lab/schema.js';
-import { labDir } from '../util/paths.js';
 import {
   invokingUser,
   isStrictSnap,
@@ -51,12 +50,12 @@ export async function probeBlockDevices(paths: readonly string[]): Promise<LabFa
 export async function probeJujuStaging(
   spec: LabSpec,
   env: NodeJS.ProcessEnv,
-  cwd: string,
+  labDirectory: string,
 ): Promise<LabFacts['staging']> {
   const executable = await resolveOnPath(env.LXDSTACK_JUJU || 'juju', env);
   if (!(await isStrictSnap(executable))) return { strict: false, ...(executable ? { executable } : {}) };
   const { home } = await invokingUser(env);
-  const dir = stagingDirectory(home, spec.name, labDir(cwd, spec.name));
+  const dir = stagingDirectory(home, spec.name, labDirectory);
   const problem = snapHomeProblem(dir, home);
   const existing = await stat(join(dir)).catch(() => undefined);
   return {
@@ -69,10 +68,14 @@ export async function probeJujuStaging(
   };
 }
 
-export async function probeLabFacts(spec: LabSpec, env: NodeJS.ProcessEnv, cwd: string): Promise<LabFacts> {
+export async function probeLabFacts(
+  spec: LabSpec,
+  env: NodeJS.ProcessEnv,
+  labDirectory: string,
+): Promise<LabFacts> {
   const [osdDevices, staging] = await Promise.all([
     probeBlockDevices(spec.storage.osdDevices),
-    probeJujuStaging(spec, env, cwd),
+    probeJujuStaging(spec, env, labDirectory),
   ]);
   return { hostNetworks: probeHostNetworks(), osdDevices, staging };
 }

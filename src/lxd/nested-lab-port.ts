@@ -22,6 +22,8 @@ export interface NestedLxdPortInput {
   client: () => Promise<LxdClient>;
   env: NodeJS.ProcessEnv;
   profileYaml: () => Promise<string>;
+  /** The lab's state folder. */
+  labDirectory?: string;
   routes?: RouteAccess;
 }
 
@@ -42,7 +44,7 @@ export function nestedLxdPort(input: NestedLxdPortInput): LxdPort {
   };
 
   return {
-    preflight: () => measureHost(spec, input.client, 'optional', input.env),
+    preflight: () => measureHost(spec, input.client, 'optional', input.env, input.labDirectory),
     async prepare(ledger) {
       const { preparePoolAndBridge, createNestedHost, startNestedHost, runInnerSteps } = await lxd();
       const client = await input.client();

@@ -104,12 +104,19 @@ export function cloudPort(input: {
       return (await removeCloudResources(await connect(), ledger, input.signal)).removed;
     },
     verify: async ({ jujuChecks }): Promise<SmokeOutcome> => {
-      const [{ runSmokeSuite }, { labSuiteInput }, { REPORT_FORMATS, renderTextReport, writeReports }] =
-        await Promise.all([
-          import('../smoke/suite.js'),
-          import('../smoke/lab-input.js'),
-          import('../smoke/report.js'),
-        ]);
+      const [
+        { runSmokeSuite },
+        { labSuiteInput },
+        { REPORT_FORMATS, renderTextReport },
+        { writeRunReports },
+        { labTopologySvg },
+      ] = await Promise.all([
+        import('../smoke/suite.js'),
+        import('../smoke/lab-input.js'),
+        import('../smoke/report.js'),
+        import('../smoke/runs.js'),
+        import('../smoke/topology.js'),
+      ]);
       // the same suite as `lxdstack verify` of this lab
       const report = await runSmokeSuite({
         ...labSuiteInput({
@@ -122,8 +129,11 @@ export function cloudPort(input: {
         jujuChecks,
         ...(input.signal ? { signal: input.signal } : {}),
       });
-      const reports = await writeReports(report, REPORT_FORMATS, join(input.labDirectory, 'reports'), {
+      // The same reports as `lxdstack verify`: one folder per run, the lab's topology in the HTML page.
+      const picture = await labTopologySvg(input.labDirectory);
+      const reports = await writeRunReports(report, REPORT_FORMATS, join(input.labDirectory, 'reports'), {
         simulated: input.simulated,
+        ...(picture && 'svg' in picture ? { topologySvg: picture.svg } : {}),
       });
       return {
         passed: report.summary.pass,

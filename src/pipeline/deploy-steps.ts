@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { LabSpec } from '../lab/schema.js';
 import { PreflightError, InputError, JobError } from '../util/errors.js';
 import type { Ledger } from '../state/ledger.js';
@@ -354,7 +355,7 @@ export function deploySteps(input: DeployInput): Step[] {
       return `${outcome.passed} passed, ${outcome.skipped} skipped`;
     },
     advice: () =>
-      'read the smoke report in .lxdstack/<lab>/reports; `lxdstack verify` re-runs only the checks',
+      `read the smoke report in ${join(dirname(ledger.path), 'reports', 'latest')}; \`lxdstack verify\` re-runs only the checks`,
   };
 
   // A bundle with vault: its post-deployment steps before the wait (the certificates everything waits

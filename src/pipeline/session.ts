@@ -1,10 +1,10 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { CommandContext } from '../util/context.js';
 import { readAdminPassword, resolveAdminPassword } from '../lab/credentials.js';
 import { loadLabSpec } from '../lab/load.js';
 import type { LabSpec } from '../lab/schema.js';
 import { InputError } from '../util/errors.js';
-import { labDir } from '../util/paths.js';
+import { STATE_FOLDER, labStateDir } from '../util/paths.js';
 import { registerEnvironmentSecrets, registeredSecrets } from '../util/redact.js';
 import { LEDGER_FILE, Ledger, readLedgerState } from '../state/ledger.js';
 import { acquireLabLock, type LabLock } from '../state/lock.js';
@@ -36,6 +36,21 @@ export async function wasSimulated(labDirectory: string): Promise<boolean> {
 }
 
 /**
+/**
+ * Before state followed the answers file, it followed the current directory: a ledger for the same lab
+ * there, still holding resources, is a second record of the same controller and model. Refuse to start a
+ * third story rather than let two ledgers each tear down half of it.
+ */
+async function refuseSecondLedger(dir: string, elsewhere: string, lab: string): Promise<void> {
+  if (elsewhere === dir) return;
+  const other = await readLedgerState(join(elsewhere, LEDGER_FILE));
+  if (!other?.resources.some((r) => r.state !== 'removed')) return;
+  throw new InputError(
+    `Lab ${lab} has a second ledger, ${join(elsewhere, LEDGER_FILE)}, besides its own in ${dir}; both record resources of the same lab. Tear that one down first (\`lxdstack teardown\` with this lab's answers file copied into ${dirname(dirname(elsewhere))}), or move ${elsewhere} to ${dir} if it holds the lab you mean.`,
+  );
+}
+
+/**
  * What renders in place of an admin password that does not exist yet: a read-only command (plan, a dry
  * run) never creates the secret; deploy does, under the lock.
  */
@@ -56,8 +71,8 @@ export async function labRecord(
   ctx: CommandContext,
   answers?: string,
 ): Promise<{ name: string; dir: string; recorded: boolean }> {
-  const { spec } = await loadLabSpec(ctx.cwd, answers);
-  const dir = labDir(ctx.cwd, spec.name);
+  const { spec, source } = await loadLabSpec(ctx.cwd, answers);
+  const dir = labStateDir(source, spec.name);
   return { name: spec.name, dir, recorded: (await readLedgerState(join(dir, LEDGER_FILE))) !== undefined };
 }
 
@@ -73,7 +88,8 @@ export async function openLab(ctx: CommandContext, options: OpenLabOptions): Pro
     options.answers,
     options.engine ? { engine: options.engine } : {},
   );
-  const dir = labDir(ctx.cwd, loaded.spec.name);
+  const dir = labStateDir(loaded.source, loaded.spec.name);
+  await refuseSecondLedger(dir, join(ctx.cwd, STATE_FOLDER, loaded.spec.name), loaded.spec.name);
   const lock: LabLock = options.readOnly
     ? { path: '', release: async () => {} }
     : await acquireLabLock(dir, options.command);

@@ -77,7 +77,10 @@ export function teardownSummary(input: {
   if (input.simulated) lines.push(SIMULATION_BANNER);
   if (input.leftovers.length === 0) lines.push('Teardown complete: nothing this lab created remains.');
   else {
-    lines.push(`Teardown finished, but ${input.leftovers.length} thing(s) remain; remove them by hand:`);
+    const count = input.leftovers.length;
+    lines.push(
+      `Teardown finished, but ${count} ${count === 1 ? 'thing remains' : 'things remain'}; remove ${count === 1 ? 'it' : 'them'} by hand:`,
+    );
     for (const leftover of input.leftovers) lines.push(`  - ${leftover}`);
   }
   if (input.keptController) lines.push(`Controller ${input.keptController} kept (--keep-controller).`);

@@ -1,18 +1,48 @@
 import { LISTR_LOGGER_STDERR_LEVELS, Listr, ListrLogger, ProcessOutput } from 'listr2';
+import wrapAnsi from 'wrap-ansi';
 import type { CommandContext } from '../util/context.js';
 import type { Ledger } from '../state/ledger.js';
 import { executeStep, type ExecuteOptions, type Step, type StepOutcome } from './steps.js';
 
 // The listr2 task graph of a lifecycle command: the default renderer on a terminal, the simple renderer
-// (one line per event) without one or in CI. Prompts never happen in here: commands ask before.
+// (a plain log, one line per event) without one, in CI, or on a terminal that reports no width. Prompts
+// never happen in here: commands ask before. Titles and progress lines are wrapped at word boundaries to
+// the terminal's width (80 when it reports none), so no renderer breaks a word in two.
 
 export interface StepResult {
   step: Step;
   outcome: StepOutcome;
 }
 
+/** The steps' results as data (for --json): name, title, done or skipped, and the note or the reason. */
+export function stepRecords(results: readonly StepResult[]) {
+  return results.map(({ step, outcome }) => ({
+    name: step.name,
+    title: step.title,
+    state: outcome.state,
+    ...(outcome.state === 'skipped'
+      ? { detail: outcome.reason }
+      : outcome.note
+        ? { detail: outcome.note }
+        : {}),
+  }));
+}
+
+/** What the terminal reports, or 80 when it reports nothing (a pipe) or 0 (some consoles and CI runners). */
+export function terminalWidth(stream: unknown): number {
+  const columns = (stream as { columns?: number }).columns;
+  return columns !== undefined && columns > 0 ? columns : 80;
+}
+
 export function useDefaultRenderer(ctx: CommandContext): boolean {
-  return ctx.interactive && !ctx.env.CI;
+  // listr2's default renderer lays out by the terminal's width: with none reported it cannot.
+  const columns = (ctx.stdout as { columns?: number }).columns ?? 0;
+  return ctx.interactive && !ctx.env.CI && columns > 0;
+}
+
+/** Word-wrapped to `width`, continuation lines indented under the first. */
+function wrapped(text: string, width: number): string {
+  return wrapAnsi(text, Math.max(20, width), { hard: false, trim: true }).replaceAll('\n', '\n  ');
 }
 
 /** Run the steps in order through listr2; the first failure stops the list and is rethrown as is. */
@@ -23,6 +53,19 @@ export async function runStepList(
   options: ExecuteOptions,
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
+  // listr2 puts an icon and indentation before each title, and more before a progress line.
+  const width = terminalWidth(ctx.stdout);
+  const title = (text: string) => wrapped(text, width - 4);
+  const fancy = useDefaultRenderer(ctx);
+  // The plain log prints `↓ TITLE [SKIPPED: REASON]` on one line: wrap the whole, keep the reason. The
+  // default renderer shows the reason on a line of its own under the title (collapseSkips: false).
+  const skipReason = (stepTitle: string, reason: string) => {
+    const head = `${stepTitle} [SKIPPED: `;
+    const line = title(`${head}${reason}]`);
+    if (fancy) return wrapped(reason, width - 8);
+    // a title too long to share its line with the reason: the reason starts on the next line
+    return line.startsWith(head) ? line.slice(head.length, -1) : `\n  ${wrapped(reason, width - 4)}`;
+  };
   const logger = new ListrLogger({
     useIcons: true,
     toStderr: LISTR_LOGGER_STDERR_LEVELS,
@@ -31,18 +74,19 @@ export async function runStepList(
   let failure: unknown;
   const list = new Listr(
     steps.map((step) => ({
-      title: step.title,
+      title: title(step.title),
       task: async (_: unknown, task: { output: string; skip(message?: string): void; title: string }) => {
         try {
           const outcome = await executeStep(
             step,
             ledger,
-            { signal: ctx.signal, report: (line) => (task.output = line) },
+            { signal: ctx.signal, report: (line) => (task.output = wrapped(line, width - 8)) },
             options,
           );
           results.push({ step, outcome });
-          if (outcome.state === 'skipped') task.skip(outcome.reason);
-          else if (outcome.note) task.title = `${step.title}: ${outcome.note}`;
+          // A skipped step keeps its name: the reason follows it, never replaces it.
+          if (outcome.state === 'skipped') task.skip(skipReason(step.title, outcome.reason));
+          else if (outcome.note) task.title = title(`${step.title}: ${outcome.note}`);
         } catch (error) {
           failure = error;
           throw error;
@@ -50,12 +94,12 @@ export async function runStepList(
       },
     })),
     {
-      renderer: useDefaultRenderer(ctx) ? 'default' : 'simple',
+      renderer: fancy ? 'default' : 'simple',
       fallbackRenderer: 'simple',
-      fallbackRendererCondition: !useDefaultRenderer(ctx),
+      fallbackRendererCondition: !fancy,
       registerSignalListeners: false,
       exitOnError: true,
-      rendererOptions: { logger },
+      rendererOptions: { logger, collapseSkips: false },
       fallbackRendererOptions: { logger },
     },
   );

@@ -145,10 +145,16 @@ export function createLabPorts(input: WiringInput): LabPorts {
         `${nested ? `lxc exec ${container} -- ` : ''}${describeCommand('conjure-up', conjureArgv(run))}`,
     },
     lxd: session.simulated
-      ? simulatedLxdPort({ spec, simDir: simulatorStateDir(session.dir), client: lxdClient, env })
+      ? simulatedLxdPort({
+          spec,
+          simDir: simulatorStateDir(session.dir),
+          client: lxdClient,
+          env,
+          labDirectory: session.dir,
+        })
       : nested
-        ? nestedLxdPort({ spec, client: lxdClient, env: input.env, profileYaml })
-        : realLxdPort({ spec, client: lxdClient, env: input.env, profileYaml }),
+        ? nestedLxdPort({ spec, client: lxdClient, env: input.env, profileYaml, labDirectory: session.dir })
+        : realLxdPort({ spec, client: lxdClient, env: input.env, profileYaml, labDirectory: session.dir }),
     cloud: cloudPort({
       spec,
       labDirectory: session.dir,

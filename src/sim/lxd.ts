@@ -45,6 +45,7 @@ export function simulatedLxdPort(input: {
   simDir: string;
   client: () => Promise<LxdClient>;
   env: NodeJS.ProcessEnv;
+  labDirectory?: string;
 }): LxdPort {
   const { spec, simDir } = input;
   const profileName = modelProfileName(spec.model);
@@ -53,7 +54,7 @@ export function simulatedLxdPort(input: {
   const outerRecords = (ledger: Ledger) =>
     ledger.liveResources('lxd-instance').filter((r) => r.data?.simulated === true);
   return {
-    preflight: () => measureHost(spec, input.client, 'optional', input.env),
+    preflight: () => measureHost(spec, input.client, 'optional', input.env, input.labDirectory),
     prepare: async (ledger) => {
       const notes = [
         `SIMULATION: host LXD untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,

@@ -31,3 +31,16 @@ export function processContext(signal: AbortSignal): CommandContext {
 export function writeLine(stream: Writable, line = ''): void {
   stream.write(`${line}\n`);
 }
+
+/**
+ * With --json, stdout carries one JSON document and nothing else: the command's words for people
+ * (progress, summaries) go to stderr through this context instead.
+ */
+export function humanContext(ctx: CommandContext, json: boolean | undefined): CommandContext {
+  return json ? { ...ctx, stdout: ctx.stderr } : ctx;
+}
+
+/** The one JSON document of a command run with --json. */
+export function writeJson(stream: Writable, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -8,6 +8,8 @@ export const ExitCode = {
   preflight: 3,
   /** Another lxdstack holds the lab's lock. */
   locked: 4,
+  /** The user answered no to a confirmation: nothing happened, and nothing went wrong. */
+  declined: 5,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -103,6 +105,13 @@ export class PreflightError extends LxdstackError {
 export class LabLockedError extends LxdstackError {
   constructor(message: string) {
     super(message, { exitCode: ExitCode.locked });
+  }
+}
+
+/** The user declined a confirmation: exit 5, and the CLI prints the message alone, not as an error. */
+export class DeclinedError extends LxdstackError {
+  constructor(message: string) {
+    super(message, { exitCode: ExitCode.declined });
   }
 }
 

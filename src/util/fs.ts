@@ -161,8 +161,14 @@ export async function readInputFile(path: string, what: string, maxBytes: number
     // Non-blocking, so opening a FIFO returns at once instead of waiting for a writer.
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+    // Node's codes say little to a person: the common ones in words.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
       throw new InputError(`${what} ${path} does not exist; check the path.`);
+    if (code === 'ELOOP')
+      throw new InputError(
+        `${what} ${path} is a symlink loop (its links lead back to themselves); point it at a real file.`,
+      );
     throw new FileAccessError('read', path, error);
   }
   try {

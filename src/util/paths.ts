@@ -6,9 +6,15 @@ import { fileURLToPath } from 'node:url';
 /** The file the wizard writes and every command reads by default. */
 export const DEFAULT_ANSWERS_FILE = 'lab.yaml';
 
-/** Where a lab keeps its rendered files, ledger, lock and secrets: `.lxdstack/<lab>/` beside lab.yaml. */
-export function labDir(cwd: string, labName: string): string {
-  return join(resolve(cwd), '.lxdstack', labName);
+/** The folder, beside every answers file, that holds the state of the labs those answers describe. */
+export const STATE_FOLDER = '.lxdstack';
+
+/**
+ * Where a lab keeps its rendered files, ledger, lock and secrets: `.lxdstack/<lab>/` beside its answers
+ * file, whatever the current directory, so `-a other/lab.yaml` from anywhere finds the same ledger.
+ */
+export function labStateDir(answersFile: string, labName: string): string {
+  return join(dirname(resolve(answersFile)), STATE_FOLDER, labName);
 }
 
 export function expandHome(path: string, home = homedir()): string {

@@ -6,11 +6,18 @@ import { readInputFile } from './fs.js';
 export const MAX_YAML_BYTES = 5 * 1024 * 1024;
 const MAX_ALIASES = 100;
 
+/** The yaml library's advice is for programmers ("use YAML.parseAllDocuments()"): say it for people. */
+function plainWords(message: string): string {
+  if (/multiple documents/i.test(message))
+    return 'the file holds more than one YAML document (a line of ---); keep one document here';
+  return message;
+}
+
 function describeParseError(
   source: string,
   error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] },
 ): string {
-  const first = error.message.split('\n')[0] ?? error.message;
+  const first = plainWords(error.message.split('\n')[0] ?? error.message);
   const pos = error.linePos?.[0];
   return pos
     ? `${source}:${pos.line}:${pos.col}: ${first.replace(/ at line \d+, column \d+:?$/, '')}`

@@ -12,11 +12,10 @@ export interface BudgetRow {
 
 const round = (value: number) => (value >= 10 ? Math.round(value) : Math.round(value * 10) / 10);
 
-export function compareBudget(budget: HostBudget, facts: HostFacts, computeUnits = 1): BudgetRow[] {
-  // Each extra compute unit hosts instances of its own: about 2 GiB RAM and 10 GiB disk more.
-  const extra = Math.max(0, computeUnits - 1);
-  const ram = budget.ramGiB + 2 * extra;
-  const disk = budget.diskGiB + 10 * extra;
+/** The host against the lab's budget (labBudget: the same one doctor and deploy's preflight use). */
+export function compareBudget(budget: HostBudget, facts: HostFacts): BudgetRow[] {
+  const ram = budget.ramGiB;
+  const disk = budget.diskGiB;
   return [
     {
       resource: 'CPU cores',
@@ -31,7 +30,7 @@ export function compareBudget(budget: HostBudget, facts: HostFacts, computeUnits
       ok: facts.ramGiB >= ram,
     },
     {
-      resource: `Disk free (${facts.diskPath})`,
+      resource: `Disk free (${facts.diskWhere})`,
       needed: `${disk} GiB`,
       available: `${round(facts.diskFreeGiB)} GiB`,
       ok: facts.diskFreeGiB >= disk,

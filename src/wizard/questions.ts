@@ -1,12 +1,10 @@
 import { checkbox, confirm, input, number, password, select } from '@inquirer/prompts';
 import type { Context } from '@inquirer/type';
 import { FIELD_DOCS } from '../lab/docs.js';
-import { parseCidr, parseIpv4 } from '../lab/net.js';
 import { DEFAULT_PROFILE, PROFILES, PROFILE_NAMES, type ProfileName } from '../lab/profiles/index.js';
 import { MAX_CONTROL_MACHINES, TARGET_KINDS, STORAGE_DRIVERS, type LabSpec } from '../lab/schema.js';
 import { defaultMachines } from '../lab/defaults.js';
-import { constraintsError } from '../juju/syntax.js';
-import type { Answers } from '../lab/validate.js';
+import { fieldErrors, mergeAnswers, type Answers } from '../lab/validate.js';
 
 // Every prompt of `lxdstack init`. Questions whose key was already given (flags, answers file) are
 // not asked; each default is the previous answer when re-running over an existing lab.yaml.
@@ -38,12 +36,7 @@ function set(answers: Answers, path: string, value: unknown): void {
 const why = (path: string) => FIELD_DOCS[path] ?? '';
 const message = (text: string, path: string) => `${text}\n  (${why(path)})\n `;
 
-const validCidr = (value: string) => {
-  const parsed = parseCidr(value.trim());
-  return 'error' in parsed ? parsed.error : true;
-};
-const validIp = (value: string) =>
-  parseIpv4(value.trim()) === undefined ? `"${value}" is not an IPv4 address` : true;
+const dnsList = (value: string) => value.split(',').map((s) => s.trim());
 
 /**
  * Ask what matters for the chosen profile. `fixed` holds what flags and the answers file already say;
@@ -60,6 +53,20 @@ export async function askLabAnswers(
     if (has(fixed, path)) return;
     set(answers, path, await prompt());
   };
+  /**
+   * A prompt's validate: the lab validator's rules for this field, over the defaults, the fixed answers,
+   * everything answered so far and this value. A rule across fields is checked at the first of its
+   * fields asked after the others (the gateway once the CIDR is known), and the prompt asks again.
+   */
+  const checked =
+    (path: string, parse: (value: string) => unknown = (value) => value.trim()) =>
+    (value: string): string | true => {
+      const trial = structuredClone(mergeAnswers(defaults(answerProfile()), fixed, answers));
+      set(trial, path, parse(value));
+      return fieldErrors(trial, path)[0] ?? true;
+    };
+  const answerProfile = () =>
+    ((answers.profile ?? fixed.profile) as ProfileName | undefined) ?? initialProfile;
 
   await ask('profile', () =>
     select<ProfileName>(
@@ -80,9 +87,7 @@ export async function askLabAnswers(
       {
         message: message('Lab name', 'name'),
         default: base.name,
-        validate: (v) =>
-          /^[a-z][a-z0-9-]{0,39}$/.test(v) ||
-          'use lowercase letters, digits and dashes, starting with a letter',
+        validate: checked('name'),
       },
       io(),
     ),
@@ -123,7 +128,10 @@ export async function askLabAnswers(
         {
           message: message('Juju cloud name', 'target.cloud'),
           default: base.target.cloud === 'localhost' ? '' : base.target.cloud,
-          validate: (v) => (v.trim() && v !== 'localhost') || 'name the cloud as `juju clouds` lists it',
+          validate: (v) =>
+            v.trim() && v.trim() !== 'localhost'
+              ? checked('target.cloud')(v)
+              : 'name the cloud as `juju clouds` lists it',
         },
         io(),
       ),
@@ -132,14 +140,25 @@ export async function askLabAnswers(
   if (kind === 'nested-container') {
     await ask('target.container', () =>
       input(
-        { message: message('Outer container name', 'target.container'), default: base.target.container },
+        {
+          message: message('Outer container name', 'target.container'),
+          default: base.target.container,
+          validate: checked('target.container'),
+        },
         io(),
       ),
     );
   }
   if (kind === 'existing-controller') {
     await ask('controller', () =>
-      input({ message: message('Existing controller name', 'controller'), default: base.controller }, io()),
+      input(
+        {
+          message: message('Existing controller name', 'controller'),
+          default: base.controller,
+          validate: checked('controller'),
+        },
+        io(),
+      ),
     );
   }
   if (facts.releases.length > 1) {
@@ -156,9 +175,17 @@ export async function askLabAnswers(
   }
   const optional = Object.keys(facts.components) as (keyof LabSpec['components'])[];
   if (optional.length > 0 && !has(fixed, 'components')) {
+    const asComponents = (chosen: readonly string[]) =>
+      Object.fromEntries(optional.map((c) => [c, chosen.includes(c)]));
     const chosen = await checkbox(
       {
         message: message('Components (space toggles, enter accepts)', 'components'),
+        // cinder and radosgw need ceph: said here, not after the last question
+        validate: (picked) =>
+          checked('components', () => ({
+            ...base.components,
+            ...asComponents(picked.map((c) => c.value)),
+          }))(''),
         choices: optional.map((c) => ({
           value: c,
           name: c,
@@ -168,7 +195,7 @@ export async function askLabAnswers(
       },
       io(),
     );
-    set(answers, 'components', Object.fromEntries(optional.map((c) => [c, chosen.includes(c)])));
+    set(answers, 'components', asComponents(chosen));
   }
   await ask(
     'sizing.computeUnits',
@@ -218,7 +245,6 @@ export async function askLabAnswers(
         ))));
   if (placed) {
     const machines = base.machines ?? defaultMachines();
-    const validConstraints = (v: string) => constraintsError(v, facts.juju, false) ?? true;
     await ask(
       'machines.control.count',
       async () =>
@@ -242,7 +268,7 @@ export async function askLabAnswers(
           {
             message: message(`Constraints of each ${role} machine`, `machines.${role}.constraints`),
             default: machines[role].constraints,
-            validate: validConstraints,
+            validate: checked(`machines.${role}.constraints`),
           },
           io(),
         ),
@@ -259,14 +285,18 @@ export async function askLabAnswers(
         {
           message: message('External CIDR', 'network.externalCidr'),
           default: net.externalCidr,
-          validate: validCidr,
+          validate: checked('network.externalCidr'),
         },
         io(),
       ),
     );
     await ask('network.gateway', () =>
       input(
-        { message: message('External gateway', 'network.gateway'), default: net.gateway, validate: validIp },
+        {
+          message: message('External gateway', 'network.gateway'),
+          default: net.gateway,
+          validate: checked('network.gateway'),
+        },
         io(),
       ),
     );
@@ -275,7 +305,7 @@ export async function askLabAnswers(
         {
           message: message('First floating IP', 'network.floatingStart'),
           default: net.floatingStart,
-          validate: validIp,
+          validate: checked('network.floatingStart'),
         },
         io(),
       ),
@@ -285,7 +315,7 @@ export async function askLabAnswers(
         {
           message: message('Last floating IP', 'network.floatingEnd'),
           default: net.floatingEnd,
-          validate: validIp,
+          validate: checked('network.floatingEnd'),
         },
         io(),
       ),
@@ -295,7 +325,7 @@ export async function askLabAnswers(
         {
           message: message('Tenant CIDR', 'network.tenantCidr'),
           default: net.tenantCidr,
-          validate: validCidr,
+          validate: checked('network.tenantCidr'),
         },
         io(),
       ),
@@ -306,8 +336,7 @@ export async function askLabAnswers(
           {
             message: message('DNS servers (comma-separated)', 'network.dnsServers'),
             default: net.dnsServers.join(','),
-            validate: (v) =>
-              v.split(',').every((s) => validIp(s) === true) || 'list IPv4 addresses, comma-separated',
+            validate: checked('network.dnsServers', dnsList),
           },
           io(),
         )
@@ -317,7 +346,14 @@ export async function askLabAnswers(
     );
   }
   await ask('sshPublicKey', () =>
-    input({ message: message('SSH public key', 'sshPublicKey'), default: base.sshPublicKey }, io()),
+    input(
+      {
+        message: message('SSH public key', 'sshPublicKey'),
+        default: base.sshPublicKey,
+        validate: checked('sshPublicKey'),
+      },
+      io(),
+    ),
   );
   if (!has(fixed, 'adminPassword')) {
     const typed = await password(
@@ -342,13 +378,21 @@ export async function askLabAnswers(
     ))
   ) {
     await ask('proxy.http', () =>
-      input({ message: message('HTTP proxy', 'proxy.http'), default: base.proxy.http ?? '' }, io()),
+      input(
+        {
+          message: message('HTTP proxy', 'proxy.http'),
+          default: base.proxy.http ?? '',
+          validate: checked('proxy.http'),
+        },
+        io(),
+      ),
     );
     await ask('proxy.https', () =>
       input(
         {
           message: message('HTTPS proxy', 'proxy.https'),
           default: base.proxy.https ?? ((answers.proxy as Answers | undefined)?.http as string) ?? '',
+          validate: checked('proxy.https'),
         },
         io(),
       ),
@@ -358,6 +402,7 @@ export async function askLabAnswers(
         {
           message: message('No-proxy list', 'proxy.noProxy'),
           default: base.proxy.noProxy ?? `localhost,127.0.0.1,${base.network.externalCidr}`,
+          validate: checked('proxy.noProxy'),
         },
         io(),
       ),
@@ -368,7 +413,14 @@ export async function askLabAnswers(
     (await confirm({ message: message('Change the LXD storage or bridge?', 'lxd'), default: false }, io()))
   ) {
     await ask('lxd.storagePool', () =>
-      input({ message: message('Storage pool', 'lxd.storagePool'), default: base.lxd.storagePool }, io()),
+      input(
+        {
+          message: message('Storage pool', 'lxd.storagePool'),
+          default: base.lxd.storagePool,
+          validate: checked('lxd.storagePool'),
+        },
+        io(),
+      ),
     );
     await ask('lxd.storageDriver', () =>
       select(
@@ -381,7 +433,14 @@ export async function askLabAnswers(
       ),
     );
     await ask('lxd.bridge', () =>
-      input({ message: message('Bridge', 'lxd.bridge'), default: base.lxd.bridge }, io()),
+      input(
+        {
+          message: message('Bridge', 'lxd.bridge'),
+          default: base.lxd.bridge,
+          validate: checked('lxd.bridge'),
+        },
+        io(),
+      ),
     );
   }
   return answers;

@@ -1,9 +1,12 @@
 import test from 'ava';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSimState } from '../../src/sim/state.js';
 import { runCli } from '../helpers/cli.js';
+import { runDemo } from '../../src/commands/demo.js';
+import { InputError } from '../../src/util/errors.js';
+import { captureContext } from '../pipeline/context.js';
 
 // The README's main-job command, as a person runs it without a terminal: the whole lifecycle on the
 // simulator with the tutorial profile and default answers, every part labelled SIMULATION.
@@ -39,7 +42,9 @@ test('lxdstack demo plans, deploys, verifies and tears down the tutorial lab on 
   t.false(out.includes(String.fromCharCode(27)));
 
   const labDir = join(dir, '.lxdstack', 'openstack-lab');
-  const report = JSON.parse(await readFile(join(labDir, 'reports', 'smoke-report.json'), 'utf8')) as {
+  const report = JSON.parse(
+    await readFile(join(labDir, 'reports', 'latest', 'smoke-report.json'), 'utf8'),
+  ) as {
     simulated: boolean;
     checks: { outcome: string; detail?: string; group: string }[];
   };
@@ -70,4 +75,15 @@ test('lxdstack demo --keep leaves the lab deployed and says how to remove it', a
   const down = await runCli(['teardown', '--yes'], { cwd: dir, env: { CI: '1' } });
   t.is(down.exitCode, 0, down.stderr);
   t.regex(down.stdout, /SIMULATION: /);
+});
+
+test('lxdstack demo refuses a folder that already holds a lab, and leaves it alone', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lxdstack-demo-taken-'));
+  await writeFile(join(dir, 'lab.yaml'), 'name: mine\nprofile: modern\n');
+  const { ctx } = captureContext(dir);
+  const error = await t.throwsAsync(runDemo({ dir: '.' }, ctx));
+  t.true(error instanceof InputError);
+  t.regex(error!.message, /lab\.yaml already exists, so that folder holds a lab/);
+  t.is(await readFile(join(dir, 'lab.yaml'), 'utf8'), 'name: mine\nprofile: modern\n');
+  await t.throwsAsync(access(join(dir, '.lxdstack')), { code: 'ENOENT' });
 });

@@ -2,7 +2,7 @@ import test from 'ava';
 import { execa } from 'execa';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { labDir } from '../../src/util/paths.js';
+import { labStateDir } from '../../src/util/paths.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { writeLabYaml } from '../../src/lab/labfile.js';
 import {
@@ -41,7 +41,10 @@ test('deploy --simulate with OS_* configures the real cloud, verifies it, and te
   t.truthy(smoke, deployed.stdout);
   t.true(Number(smoke?.[1]) > 4, 'API checks ran against the real cloud');
   const report = JSON.parse(
-    await readFile(join(labDir(lab.cwd, 'openstack-lab'), 'reports', 'smoke-report.json'), 'utf8'),
+    await readFile(
+      join(labStateDir(join(lab.cwd, 'lab.yaml'), 'openstack-lab'), 'reports', 'latest', 'smoke-report.json'),
+      'utf8',
+    ),
   ) as { checks: { name: string; outcome: string; detail?: string }[] };
   t.like(
     report.checks.find((c) => c.name === 'compute-results'),

@@ -420,3 +420,43 @@ test('a strictly confined juju needs a staging folder it can read', (t) => {
   t.is(refused.status, 'fail');
   t.regex(refused.fix ?? '', /Run lxdstack as the user/);
 });
+
+test('doctor of a lab on machines elsewhere checks only the juju client here, not this host', (t) => {
+  const spec: LabSpec = {
+    ...defaultSpec('modern'),
+    target: { kind: 'maas', cloud: 'maas-lab', container: 'x' },
+  };
+  const results = evaluateChecks(
+    spec,
+    { ...healthyFacts(), cores: 1, memTotalBytes: GiB },
+    {
+      juju: 'needed',
+      containerSmoke: true,
+    },
+  );
+  t.deepEqual(
+    results.map((r) => r.id),
+    ['juju', 'proxy'],
+  );
+});
+
+test('the budget grows with compute units, and advice names only components this lab has on', (t) => {
+  const spec: LabSpec = {
+    ...defaultSpec('modern'),
+    sizing: { computeUnits: 3, osdCount: 3 },
+    components: { ...defaultSpec('modern').components, ceph: false, cinder: false },
+  };
+  const results = evaluateChecks(
+    spec,
+    { ...healthyFacts(), memTotalBytes: 20 * GiB, poolFreeBytes: 90 * GiB },
+    {
+      juju: 'needed',
+      containerSmoke: false,
+    },
+  );
+  // modern budgets 24 GiB and 100 GiB; two extra compute units add 2 GiB and 10 GiB each (as the wizard shows)
+  t.is(byId(results, 'memory').measured, '20 GiB (the profile budgets 28 GiB)');
+  t.is(byId(results, 'disk').measured, '90 GiB free (the profile budgets 120 GiB)');
+  t.is(byId(results, 'memory').fix, 'Give the host at least 28 GiB of RAM.');
+  t.notRegex(byId(results, 'disk').fix ?? '', /ceph|radosgw/);
+});

@@ -21,7 +21,7 @@ import { Ledger } from '../../src/state/ledger.js';
 import { runSmokeSuite } from '../../src/smoke/suite.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { InputError } from '../../src/util/errors.js';
-import { labDir } from '../../src/util/paths.js';
+import { labStateDir } from '../../src/util/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -67,7 +67,7 @@ async function setUp(): Promise<World> {
   world = {
     client,
     cwd,
-    labDirectory: labDir(cwd, spec.name),
+    labDirectory: labStateDir(join(cwd, 'lab.yaml'), spec.name),
     imagePath: file.path,
     checksum: file.checksum,
     imageSize: file.size,
@@ -279,7 +279,9 @@ test.serial(
     t.regex(result.stdout, /^Verifying lab oslab\./);
     t.regex(result.stdout, /FAIL {2}hypervisors .*hypervisor type lxc where lxd was expected/);
     t.regex(result.stdout, /PASS {2}keypair .*ubuntu-keypair/);
-    const json = JSON.parse(await readFile(join(w.labDirectory, 'reports', 'smoke-report.json'), 'utf8'));
+    const json = JSON.parse(
+      await readFile(join(w.labDirectory, 'reports', 'latest', 'smoke-report.json'), 'utf8'),
+    );
     t.is(json.summary.fail, 1);
   },
 );

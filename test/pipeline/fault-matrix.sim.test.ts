@@ -153,10 +153,12 @@ test.serial(
 
     const files = [
       join(lab.labDir, 'state.json'),
-      ...(await readdir(join(lab.labDir, 'reports'))).map((f) => join(lab.labDir, 'reports', f)),
+      ...(await readdir(join(lab.labDir, 'reports', 'latest'))).map((f) =>
+        join(lab.labDir, 'reports', 'latest', f),
+      ),
     ];
     for (const file of files) noSecret(t, await readFile(file, 'utf8'));
-    const html = await readFile(join(lab.labDir, 'reports', 'smoke-report.html'), 'utf8');
+    const html = await readFile(join(lab.labDir, 'reports', 'latest', 'smoke-report.html'), 'utf8');
     t.regex(html, /SIMULATION/);
     await teardownLeavesNothing(t, lab);
   },

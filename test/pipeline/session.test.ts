@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtemp } from 'node:fs/promises';
+import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLab } from '../../src/pipeline/session.js';
@@ -43,4 +43,42 @@ test('a dry run reads the ledger without writing it or taking the lock', async (
   const holder = await openLab(ctx, { command: 'deploy', simulate: true });
   t.is(holder.ledger.step('preflight'), undefined);
   await holder.release();
+});
+
+test('state follows the answers file (-a), not the current directory', async (t) => {
+  const { cwd: labHome, dir } = await labFolder();
+  const elsewhere = await mkdtemp(join(tmpdir(), 'lxdstack-elsewhere-'));
+  const { ctx } = captureContext(elsewhere);
+  const session = await openLab(ctx, {
+    command: 'deploy',
+    simulate: true,
+    answers: join(labHome, 'lab.yaml'),
+  });
+  t.is(session.dir, dir);
+  await session.ledger.recordResource({ kind: 'controller', name: 'lxdstack' });
+  await session.release();
+  await t.throwsAsync(access(join(elsewhere, '.lxdstack')), { code: 'ENOENT' });
+  // the same lab opened from its own folder finds the same ledger
+  const again = await openLab(captureContext(labHome).ctx, { command: 'teardown' });
+  t.is(again.ledger.liveResources().length, 1);
+  await again.release();
+});
+
+test('a second ledger for the same lab, left in the current directory, is refused and named', async (t) => {
+  const { cwd: labHome } = await labFolder();
+  const elsewhere = await mkdtemp(join(tmpdir(), 'lxdstack-elsewhere-'));
+  const stray = await Ledger.open(
+    join(elsewhere, '.lxdstack', 'openstack-lab'),
+    'openstack-lab',
+    'deploy',
+    true,
+  );
+  await stray.recordResource({ kind: 'model', name: 'openstack' });
+  const { ctx } = captureContext(elsewhere);
+  const error = await t.throwsAsync(
+    openLab(ctx, { command: 'deploy', simulate: true, answers: join(labHome, 'lab.yaml') }),
+  );
+  t.true(error instanceof InputError);
+  t.true(error!.message.includes(join(elsewhere, '.lxdstack', 'openstack-lab', 'state.json')));
+  t.regex(error!.message, /second ledger/);
 });

@@ -1,59 +1,29 @@
 import test from 'ava';
-import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runInit, type InitOptions } from '../../src/commands/init.js';
 import type { CommandContext } from '../../src/util/context.js';
 import { parseYaml } from '../../src/util/yaml.js';
 import { buildSpec } from '../../src/lab/validate.js';
-
-const ENTER = '\r';
-const DOWN = '\x1b[B';
-const SPACE = ' ';
-const CTRL_C = '\x03';
+import { CTRL_C, promptSession } from '../helpers/prompts.js';
+import { InputError } from '../../src/util/errors.js';
 
 interface Session {
   ctx: CommandContext;
   screen: () => string;
 }
 
+/** A context for the flows that ask nothing (flags, --answers, --yes). */
 function session(cwd: string): Session {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let screen = '';
-  stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-  const ctx: CommandContext = {
-    cwd,
-    env: {},
-    stdin,
-    stdout,
-    stderr,
-    interactive: true,
-    signal: new AbortController().signal,
-  };
-  return { ctx, screen: () => screen };
+  const s = promptSession(cwd, []);
+  return { ctx: s.ctx, screen: s.screen };
 }
 
-/** Types each key once the wizard has drawn something new since the previous key. */
-async function typeKeys(s: Session, keys: readonly string[]): Promise<void> {
-  for (const key of keys) {
-    const before = s.screen().length;
-    for (let waited = 0; s.screen().length === before && waited < 1000; waited += 10) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await new Promise((r) => setTimeout(r, 15));
-    (s.ctx.stdin as PassThrough).write(key);
-  }
-}
-
-async function drive(cwd: string, options: InitOptions, keys: readonly string[]) {
-  const s = session(cwd);
-  const done = runInit(options, s.ctx);
-  await typeKeys(s, keys);
-  return { code: await done, screen: s.screen() };
+async function drive(cwd: string, options: InitOptions, script: Parameters<typeof promptSession>[1]) {
+  const s = promptSession(cwd, script);
+  const code = await runInit(options, s.ctx);
+  return { code, screen: s.screen(), asked: s.asked, errors: s.errors, unscripted: s.unscripted };
 }
 
 async function readLab(path: string) {
@@ -62,9 +32,10 @@ async function readLab(path: string) {
 
 test('tutorial-2016: accepting every default writes the default lab', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
-  // name, engine, target, components, compute, osd, network?, ssh key, password, proxy?, lxd?, write?
-  const { code, screen } = await drive(dir, { profile: 'tutorial-2016' }, Array(12).fill(ENTER));
+  const { code, screen, asked } = await drive(dir, { profile: 'tutorial-2016' }, []);
   t.is(code, 0);
+  // name, engine, target, components, compute, osd, network?, ssh key, password, proxy?, lxd?, write?
+  t.is(asked.length, 12, asked.join('\n'));
   const spec = await readLab(join(dir, 'lab.yaml'));
   t.is(spec.profile, 'tutorial-2016');
   t.is(spec.sizing.osdCount, 3);
@@ -76,34 +47,31 @@ test('tutorial-2016: accepting every default writes the default lab', async (t) 
 
 test('modern: asks for the release, not the engine; typed answers land in lab.yaml', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
-  const keys = [
-    'lab-two',
-    ENTER, // name
-    ENTER, // target
-    DOWN,
-    ENTER, // release: the second choice
-    SPACE,
-    ENTER, // components: toggle ceph off
-    '\b3',
-    ENTER, // compute units (no osd question: ceph is off)
-    ENTER,
-    ENTER, // network? ssh key
-    'pa: ss # word',
-    ENTER, // password
-    ENTER,
-    ENTER,
-    ENTER, // proxy? lxd? write?
-  ];
-  const { code, screen } = await drive(dir, { profile: 'modern' }, keys);
+  const { code, screen, asked } = await drive(dir, { profile: 'modern' }, [
+    [/^Lab name/, ['lab-two']],
+    [/^OpenStack release/, [{ choose: '2023.2' }]],
+    [/^Components/, [{ checked: [] }]],
+    [/^Compute units/, ['3']],
+    [/^Admin password/, ['pa: ss # word']],
+  ]);
   t.is(code, 0, screen);
+  t.false(
+    asked.some((m) => /Ceph OSD units/.test(m)),
+    'no osd question: ceph is off',
+  );
   const spec = await readLab(join(dir, 'lab.yaml'));
   t.is(spec.name, 'lab-two');
   t.is(spec.openstackRelease, '2023.2');
   t.false(spec.components.ceph);
   t.is(spec.sizing.computeUnits, 3);
-  t.is(spec.adminPassword, 'pa: ss # word');
   t.notRegex(screen, /Deploy with/);
   t.notRegex(screen, /pa: ss # word/, 'the password is never echoed');
+  // a typed password goes to the lab's folder, mode 0600, not into lab.yaml (meant for reuse and CI)
+  t.is(spec.adminPassword, undefined);
+  const passwordFile = join(dir, '.lxdstack', 'lab-two', 'admin-password');
+  t.is(await readFile(passwordFile, 'utf8'), 'pa: ss # word\n');
+  t.is((await stat(passwordFile)).mode & 0o777, 0o600);
+  t.true(screen.includes(`The admin password you typed is in ${passwordFile} (mode 0600)`));
 });
 
 test('the profile question comes first when not given, and re-running offers the previous answers', async (t) => {
@@ -113,7 +81,8 @@ test('the profile question comes first when not given, and re-running offers the
     'name: previous-lab\nprofile: novalxd-final\nsizing:\n  computeUnits: 2\n',
   );
   // profile (default: previous), then accept everything
-  const { code, screen } = await drive(dir, {}, Array(13).fill(ENTER));
+  const { code, screen, asked } = await drive(dir, {}, []);
+  t.is(asked[0], 'Which lab?');
   t.is(code, 0, screen);
   const spec = await readLab(join(dir, 'lab.yaml'));
   t.is(spec.profile, 'novalxd-final');
@@ -150,9 +119,8 @@ test('--yes keeps the previous lab.yaml values and fills the rest with defaults'
 
 test('Ctrl-C stops the wizard and writes nothing', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
-  const s = session(dir);
+  const s = promptSession(dir, [[/^Deploy with/, [{ keys: CTRL_C }]]]);
   const done = runInit({ profile: 'tutorial-2016' }, s.ctx);
-  await typeKeys(s, [ENTER, CTRL_C]);
   const error = await t.throwsAsync(done);
   t.is(error?.name, 'ExitPromptError');
   await t.throwsAsync(access(join(dir, 'lab.yaml')));
@@ -173,4 +141,70 @@ test('--gen-config prints the commented template and writes nothing', async (t) 
   t.is(await runInit({ genConfig: true, profile: 'modern' }, s.ctx), 0);
   t.regex(s.screen(), /# OpenStack release the charms install\nopenstackRelease: "?2024\.1"?/);
   await t.throwsAsync(access(join(dir, 'lab.yaml')));
+});
+
+test('the wizard checks each network answer against the earlier ones and asks again', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
+  const { code, screen, errors, asked } = await drive(dir, { profile: 'modern' }, [
+    [/^Change the network layout/, [{ confirm: true }]],
+    [/^External CIDR/, ['192.168.50.0/24']],
+    [/^External gateway/, ['10.99.0.1', '192.168.50.1']],
+    [/^First floating IP/, ['192.168.50.100']],
+    [/^Last floating IP/, ['192.168.50.20', '192.168.50.200']],
+    [/^Tenant CIDR/, ['192.168.50.128/25', '10.101.0.0/24']],
+    [/^DNS servers/, ['192.168.50.1']],
+  ]);
+  t.is(code, 0, screen);
+  t.deepEqual(errors, [
+    '10.99.0.1 is outside network.externalCidr 192.168.50.0/24',
+    '192.168.50.20 comes before network.floatingStart 192.168.50.100',
+    '192.168.50.128/25 overlaps network.externalCidr 192.168.50.0/24; pick a separate range',
+  ]);
+  t.is(asked.filter((m) => m === 'External gateway').length, 2, 'the gateway is asked again, at once');
+  const spec = await readLab(join(dir, 'lab.yaml'));
+  t.deepEqual(spec.network, {
+    externalCidr: '192.168.50.0/24',
+    gateway: '192.168.50.1',
+    floatingStart: '192.168.50.100',
+    floatingEnd: '192.168.50.200',
+    tenantCidr: '10.101.0.0/24',
+    dnsServers: ['192.168.50.1'],
+    externalPort: 'eth1',
+  });
+});
+
+test('cinder without ceph is refused at the components question, not after the last one', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
+  const { code, errors } = await drive(dir, { profile: 'modern' }, [
+    [/^Components/, [{ checked: ['dashboard', 'cinder'] }, { checked: ['dashboard'] }]],
+  ]);
+  t.is(code, 0);
+  t.deepEqual(errors, [
+    'components.cinder: cinder stores volumes in ceph here; turn components.ceph on or cinder off',
+  ]);
+  t.false((await readLab(join(dir, 'lab.yaml'))).components.ceph);
+});
+
+test('answers that still fail as a whole are kept, and the next init offers them as defaults', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
+  // a flag the wizard does not ask about is wrong: only the whole set can say so
+  const first = promptSession(dir, [
+    [/^Compute units/, ['5']],
+    [/^Admin password/, ['a-secret-password']],
+  ]);
+  const error = await t.throwsAsync<InputError>(runInit({ profile: 'modern', name: 'Bad_Name' }, first.ctx));
+  t.true(error instanceof InputError);
+  t.regex(error!.details.join('\n'), /^name: use lowercase letters/m);
+  const kept = join(dir, '.lxdstack', 'init-answers.yaml');
+  t.true(error!.details.some((line) => line.includes(`Your answers are kept in ${kept}`)));
+  await t.throwsAsync(access(join(dir, 'lab.yaml')), { code: 'ENOENT' });
+  t.false((await readFile(kept, 'utf8')).includes('a-secret-password'), 'the password is never kept');
+
+  const second = await drive(dir, { profile: 'modern' }, [[/^Lab name/, ['good-name']]]);
+  t.is(second.code, 0, second.screen);
+  t.regex(second.screen, /Defaults: your answers kept from last time/);
+  const spec = await readLab(join(dir, 'lab.yaml'));
+  t.is(spec.name, 'good-name');
+  t.is(spec.sizing.computeUnits, 5, 'the kept answer was the default');
+  await t.throwsAsync(access(kept), { code: 'ENOENT' });
 });
