@@ -15,6 +15,8 @@ export interface SimUnit {
   /** Subordinate units: the principal unit they ride on. */
   principal?: string;
   createdAt: number;
+  /** Charm facts of this unit (vault's `unsealed`) and the instant each was set (see sim/charms). */
+  facts?: Record<string, number>;
 }
 
 export interface SimApplication {
@@ -33,6 +35,8 @@ export interface SimApplication {
   units: Record<string, SimUnit>;
   nextUnit: number;
   createdAt: number;
+  /** Charm facts of the application (vault's `initialised`, `authorised`, `ca`) and when each was set. */
+  facts?: Record<string, number>;
 }
 
 export interface SimMachine {
