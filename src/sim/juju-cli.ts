@@ -17,7 +17,29 @@ import { addUnitsOnNewMachines, applyBundle } from './deploy.js';
 import { SimCommandFailure } from './failure.js';
 import { formatConstraints } from './constraints.js';
 import { readSimFaults, type SimFaults } from './faults.js';
-import { formatSince, instanceIdOf, renderStatusDocument, unitTimes, type SimFlavour } from './lifecycle.js';
+import {
+  charmWorldOf,
+  formatSince,
+  instanceIdOf,
+  renderStatusDocument,
+  unitTimes,
+  type SimFlavour,
+} from './lifecycle.js';
+import {
+  assertSnapCanRead,
+  confinedOpenError,
+  confinementOf,
+  snapAccess,
+  type Confinement,
+} from './confinement.js';
+import {
+  ActionRefused,
+  actionDocument,
+  actionParams,
+  failedTasksError,
+  performCharmAction,
+  type ActionTask,
+} from './juju/actions.js';
 import { renderTabularStatus } from './tabular.js';
 import { readSimState, updateSimState, type SimController, type SimModel, type SimState } from './state.js';
 
@@ -46,6 +68,8 @@ export interface SimContext {
   faults: SimFaults;
   io: SimIo;
   now: () => number;
+  /** Whether juju behaves as the strictly confined 3.x snap when it opens files (confinement.ts). */
+  confinement: Confinement;
 }
 
 export const DEFAULT_SIM_VERSION = '3.6.1';
@@ -64,11 +88,13 @@ export async function createSimContext(env: NodeJS.ProcessEnv, io: SimIo): Promi
       : Number(env.LXDSTACK_SIM_SPEED);
   if (!Number.isFinite(speed) || speed < 0)
     throw new SimCommandFailure(`LXDSTACK_SIM_SPEED must be a number >= 0, got "${env.LXDSTACK_SIM_SPEED}"`);
+  const flavour = version.startsWith('2.') ? '2.9' : '3';
   return {
     dir,
     env,
     version,
-    flavour: version.startsWith('2.') ? '2.9' : '3',
+    flavour,
+    confinement: confinementOf(env, flavour),
     speed,
     faults: await readSimFaults(dir, env),
     io,
@@ -448,10 +474,18 @@ const switchCommand: Command = async (ctx, args) => {
   });
 };
 
-async function readBundleDocuments(given: string, what: 'bundle' | 'overlay'): Promise<unknown[]> {
+async function readBundleDocuments(
+  ctx: SimContext,
+  given: string,
+  what: 'bundle' | 'overlay',
+): Promise<unknown[]> {
   const path = resolve(given);
   let file = path;
+  const access = snapAccess(path, ctx.env.HOME, ctx.confinement);
+  if (access === 'denied') throw new SimCommandFailure(confinedOpenError(path, access));
   try {
+    // the confined snap's private /tmp holds none of the host's files
+    if (access === 'absent') throw new Error('not in the snap’s /tmp');
     if ((await stat(path)).isDirectory()) file = join(path, 'bundle.yaml');
   } catch {
     throw new SimCommandFailure(
@@ -481,9 +515,9 @@ async function readBundleDocuments(given: string, what: 'bundle' | 'overlay'): P
 async function loadBundle(ctx: SimContext, parsed: ParsedArgs): Promise<ReturnType<typeof readSimBundle>> {
   const [path] = parsed.positional;
   if (!path) throw new SimCommandFailure('no charm name specified', 2);
-  const docs = await readBundleDocuments(path, 'bundle');
+  const docs = await readBundleDocuments(ctx, path, 'bundle');
   for (const overlay of listFlag(parsed, 'overlay'))
-    docs.push(...(await readBundleDocuments(overlay, 'overlay')));
+    docs.push(...(await readBundleDocuments(ctx, overlay, 'overlay')));
   return readSimBundle(docs, ctx.flavour);
 }
 
@@ -680,6 +714,7 @@ const config: Command = async (ctx, args) => {
     if (!app) throw new SimCommandFailure(`application "${appName}" not found`);
     const file = stringFlag(parsed, 'file');
     if (file) {
+      assertSnapCanRead(file, ctx.env, ctx.confinement);
       const settings = (await import('../util/yaml-lib.js')).parse(
         await readFile(resolve(file), 'utf8'),
       ) as Record<string, Record<string, unknown>>;
@@ -758,32 +793,59 @@ const runAction: Command = async (ctx, args) => {
     args,
     spec({ format: 'value', params: 'value', 'string-args': 'bool', background: 'bool', wait: 'value' }),
   );
-  const [target, action, ...params] = parsed.positional;
+  const [target, action, ...pairs] = parsed.positional;
   if (!target || !action) throw new SimCommandFailure('no unit specified', 2);
-  const state = await readSimState(ctx.dir);
-  const { model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
-  const unit = unitOrLeader(model, target);
+  const paramsFile = stringFlag(parsed, 'params');
+  if (paramsFile) assertSnapCanRead(paramsFile, ctx.env, ctx.confinement);
+  const fileText = paramsFile ? await readFile(resolve(paramsFile), 'utf8') : undefined;
+  const params = actionParams(fileText && (await import('../util/yaml-lib.js')).parse(fileText), pairs);
   const [id] = await nextTaskIds(ctx, 1);
-  const result = {
-    [unit]: {
-      id,
-      message: '',
-      results: { 'return-code': 0, ...keyValues(params, 'params') },
-      status: 'completed',
-      timing: { completed: formatSince(ctx.now()) },
-    },
-  };
+  const task = await updateSimState(ctx.dir, (state) =>
+    runCharmAction(ctx, state, parsed, target, action, params, id!),
+  );
   if (ctx.flavour === '2.9' && parsed.flags.wait === undefined) {
     ctx.io.stdout(`Action queued with id: "${id}"\n`);
     return;
   }
   ctx.io.stderr(
-    `Running operation 1 with 1 task\n  - task ${id} on unit-${unit.replace('/', '-')}\n\nWaiting for task ${id}...\n`,
+    `Running operation 1 with 1 task\n  - task ${id} on unit-${task.unit.replace('/', '-')}\n\nWaiting for task ${id}...\n`,
   );
-  ctx.io.stdout(
-    stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(result)}\n` : await stringify(result),
-  );
+  const doc = actionDocument(ctx.flavour, [task]);
+  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : await stringify(doc));
+  const failed = ctx.flavour === '3' ? failedTasksError([task]) : undefined;
+  if (failed) throw new SimCommandFailure(failed);
 };
+
+function runCharmAction(
+  ctx: SimContext,
+  state: SimState,
+  parsed: ParsedArgs,
+  target: string,
+  action: string,
+  params: Record<string, unknown>,
+  id: string,
+): ActionTask {
+  const { controller, model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
+  const unitName = unitOrLeader(model, target);
+  const app = model.applications[unitName.split('/')[0]!]!;
+  const now = ctx.now();
+  const world = charmWorldOf({
+    controller,
+    model,
+    flavour: ctx.flavour,
+    version: ctx.version,
+    now,
+    speed: ctx.speed,
+    faults: ctx.faults,
+  });
+  try {
+    const outcome = performCharmAction(world, app, app.units[unitName]!, action, params, now);
+    return { id, unit: unitName, outcome, enqueued: now, completed: now };
+  } catch (error) {
+    if (error instanceof ActionRefused) throw new SimCommandFailure(error.message);
+    throw error;
+  }
+}
 
 /** 3.x `juju exec` and 2.9 `juju run`: a shell command on units; the simulator echoes it as run. */
 const exec: Command = async (ctx, args) => {

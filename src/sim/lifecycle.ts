@@ -381,6 +381,15 @@ function machineDocument(
   return doc;
 }
 
+/** The charms' view of the model at `input.now`, on the units' lifecycle timeline. */
+export function charmWorldOf(input: RenderInput, cache = new Map<string, MachineTimes>()): CharmWorld {
+  return createCharmWorld({
+    model: input.model,
+    speed: input.speed,
+    readyAt: (unit) => unitTimes(input, unit, cache).readyAt,
+  });
+}
+
 function charmRevision(name: string): number {
   return 10 + Math.floor(jitter(`rev:${name}`) * 500);
 }
@@ -401,11 +410,7 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
         subordinateUnitsOf.set(unit.principal, [...(subordinateUnitsOf.get(unit.principal) ?? []), unit]);
     }
   }
-  const charms = createCharmWorld({
-    model,
-    speed: input.speed,
-    readyAt: (unit) => unitTimes(input, unit, cache).readyAt,
-  });
+  const charms = charmWorldOf(input, cache);
   const viewsByApp = new Map<string, UnitView[]>();
   const leaderOf = (app: SimApplication): string | undefined =>
     Object.values(app.units)

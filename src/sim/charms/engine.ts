@@ -39,6 +39,10 @@ export interface CharmWorld {
   openPorts(unit: SimUnit, now: number): string[] | undefined;
   /** Whether the unit serves its API over https at `now` (a CA reached it over `certificates`). */
   servesHttps(unit: SimUnit, now: number): boolean;
+  /** When an application fact (or, given a unit, a unit fact) is set: by an action or by the charm itself. */
+  factAt(app: SimApplication, name: string, unit?: SimUnit): number;
+  /** The table the application's charm follows at its track, if the simulator has one. */
+  behaviour(app: SimApplication): CharmBehaviour | undefined;
 }
 
 /** Simulated seconds a unit takes to react to data arriving on a relation (one hook run). */
@@ -393,5 +397,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     servesHttps(unit, now) {
       return availableAt(unit, 'certificates') <= now;
     },
+    factAt,
+    behaviour: tableOf,
   };
 }

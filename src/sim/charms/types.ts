@@ -131,6 +131,23 @@ export interface OsdRule {
   source: string;
 }
 
+/** What one of the charm's actions needs and does (the post-deploy path's actions; others just complete). */
+export interface CharmAction {
+  /** The action refuses on other units with this `action-fail` message. */
+  leaderOnly?: string;
+  /** Parameters the action's schema requires: Juju refuses to queue the action without them. */
+  required?: string[];
+  /** A parameter holding a token the application's Vault server must accept. */
+  token?: string;
+  /** Facts that must hold first; otherwise the action's code raises with this last traceback line. */
+  needs?: { fact: string; scope?: 'application' | 'unit'; raises: string }[];
+  /** Application facts the action sets. */
+  sets?: string[];
+  /** The action returns the application's root CA in its `output` result. */
+  returnsRootCa?: boolean;
+  source: string;
+}
+
 export interface CharmBehaviour {
   charm: string;
   /** Tracks this table describes; `*` for every track no other table of the charm names. */
@@ -143,6 +160,7 @@ export interface CharmBehaviour {
   osds?: OsdRule;
   /** The application status the leader sets over its units' (keystone's `Application Ready`). */
   applicationReady?: { ready: string; notReady: string; source: string };
+  actions?: Record<string, CharmAction>;
   /** Ports the unit opens, plain and once it serves https (shown as juju status `open-ports`). */
   ports?: { http: string[]; https?: string[]; source: string };
 }

@@ -74,4 +74,27 @@ export const VAULT: CharmBehaviour = {
     },
   ],
   ports: { http: ['8200/tcp'], source: '§1 post-deployment tasks (VAULT_ADDR http://<unit>:8200)' },
+  // §1 "Actions involved" (charms/vault/1.8/actions.yaml; src/actions/actions.py). The `raises` lines are
+  // what hvac raises when the charm's code talks to a sealed or unauthorised Vault (derived).
+  actions: {
+    'authorize-charm': {
+      leaderOnly: 'Please run action on lead unit',
+      required: ['token'],
+      token: 'token',
+      needs: [{ fact: 'unsealed', scope: 'unit', raises: 'hvac.exceptions.VaultDown: Vault is sealed' }],
+      sets: ['authorised'],
+      source: '§1 actions (actions.py:42-51)',
+    },
+    'generate-root-ca': {
+      leaderOnly: 'Please run action on lead unit',
+      needs: [
+        { fact: 'unsealed', scope: 'unit', raises: 'hvac.exceptions.VaultDown: Vault is sealed' },
+        { fact: 'authorised', raises: 'vault.VaultNotReady: Vault charm not yet authorized' },
+      ],
+      sets: ['ca'],
+      returnsRootCa: true,
+      source: '§1 actions (actions.py:108-129)',
+    },
+    'get-root-ca': { returnsRootCa: true, source: '§1 actions (actions.py:132-133)' },
+  },
 };
