@@ -7,6 +7,10 @@ import type { CharmBehaviour } from './types.js';
 
 const MODERN = ['*'];
 const CLASSIC = ['16.10', '18.02', '19.04'];
+const JEWEL = ['16.10'];
+/** The 18.02 charms dropped PostgreSQL and ZeroMQ: their metadata has no pgsql-db / zeromq-configuration. */
+const LUMINOUS = ['18.02', '19.04'];
+const NO_LONGER_IN_18_02 = '; 18.02 metadata has no pgsql/zeromq relations';
 
 function classic(
   charm: string,
@@ -39,12 +43,17 @@ export const OPENSTACK_TABLES: readonly CharmBehaviour[] = [
     },
     ports: { http: ['5000/tcp'], source: '§2 keystone https switch (configure_https :888; same port)' },
   }),
-  classic(
-    'keystone',
-    CLASSIC,
-    { database: ['shared-db', 'pgsql-db'] },
-    '§21 keystone (588557e hooks/keystone_utils.py:360-362)',
-    { provides: { 'identity-service': API_PROVIDES }, ports: { http: ['5000/tcp'], source: '§21 keystone' } },
+  ...[JEWEL, LUMINOUS].map((tracks) =>
+    classic(
+      'keystone',
+      tracks,
+      { database: tracks === JEWEL ? ['shared-db', 'pgsql-db'] : ['shared-db'] },
+      `§21 keystone (588557e hooks/keystone_utils.py:360-362)${tracks === JEWEL ? '' : NO_LONGER_IN_18_02}`,
+      {
+        provides: { 'identity-service': API_PROVIDES },
+        ports: { http: ['5000/tcp'], source: '§21 keystone' },
+      },
+    ),
   ),
   classic(
     'glance',
@@ -58,11 +67,16 @@ export const OPENSTACK_TABLES: readonly CharmBehaviour[] = [
       },
     },
   ),
-  classic(
-    'glance',
-    CLASSIC,
-    { database: ['shared-db', 'pgsql-db'], identity: ['identity-service'] },
-    '§21 glance (5de7fab hooks/glance_utils.py:152-155)',
+  ...[JEWEL, LUMINOUS].map((tracks) =>
+    classic(
+      'glance',
+      tracks,
+      {
+        database: tracks === JEWEL ? ['shared-db', 'pgsql-db'] : ['shared-db'],
+        identity: ['identity-service'],
+      },
+      `§21 glance (5de7fab hooks/glance_utils.py:152-155)${tracks === JEWEL ? '' : NO_LONGER_IN_18_02}`,
+    ),
   ),
   classic(
     'nova-compute',
@@ -105,17 +119,19 @@ export const OPENSTACK_TABLES: readonly CharmBehaviour[] = [
       },
     },
   ),
-  classic(
-    'nova-cloud-controller',
-    CLASSIC,
-    {
-      database: ['shared-db', 'pgsql-nova-db'],
-      messaging: ['amqp'],
-      identity: ['identity-service'],
-      image: ['image-service'],
-      compute: ['cloud-compute'],
-    },
-    '§21 nova-cloud-controller (2a7bc02 hooks/nova_cc_utils.py:118-124)',
+  ...[JEWEL, LUMINOUS].map((tracks) =>
+    classic(
+      'nova-cloud-controller',
+      tracks,
+      {
+        database: tracks === JEWEL ? ['shared-db', 'pgsql-nova-db'] : ['shared-db'],
+        messaging: ['amqp'],
+        identity: ['identity-service'],
+        image: ['image-service'],
+        compute: ['cloud-compute'],
+      },
+      `§21 nova-cloud-controller (2a7bc02 hooks/nova_cc_utils.py:118-124)${tracks === JEWEL ? '' : NO_LONGER_IN_18_02}`,
+    ),
   ),
   classic(
     'neutron-api',
@@ -128,15 +144,17 @@ export const OPENSTACK_TABLES: readonly CharmBehaviour[] = [
     },
     '§12 (hooks/neutron_api_utils.py:230-234, :939-943)',
   ),
-  classic(
-    'neutron-api',
-    CLASSIC,
-    {
-      database: ['shared-db', 'pgsql-db'],
-      messaging: ['amqp', 'zeromq-configuration'],
-      identity: ['identity-service'],
-    },
-    '§21 neutron-api (f14e4ca hooks/neutron_api_utils.py:199-203)',
+  ...[JEWEL, LUMINOUS].map((tracks) =>
+    classic(
+      'neutron-api',
+      tracks,
+      {
+        database: tracks === JEWEL ? ['shared-db', 'pgsql-db'] : ['shared-db'],
+        messaging: tracks === JEWEL ? ['amqp', 'zeromq-configuration'] : ['amqp'],
+        identity: ['identity-service'],
+      },
+      `§21 neutron-api (f14e4ca hooks/neutron_api_utils.py:199-203)${tracks === JEWEL ? '' : NO_LONGER_IN_18_02}`,
+    ),
   ),
   classic(
     'neutron-gateway',

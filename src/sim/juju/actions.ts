@@ -100,13 +100,10 @@ export function actionDocument(flavour: '2.9' | '3', tasks: ActionTask[]): Recor
   );
 }
 
-/** Juju 3.x fails the command when a task did not complete (juju-spec.md §4.9). */
-export function failedTasksError(tasks: ActionTask[]): string | undefined {
-  const failed = tasks.filter((t) => t.outcome.status !== 'completed');
+/** Juju 3.x fails `run`/`exec` when a task failed or its command exited non-zero (juju-spec.md §4.9). */
+export function failedTasksError(failed: { id: string; returnCode: unknown }[]): string | undefined {
   if (failed.length === 0) return undefined;
-  const lines = failed.map(
-    (t) => ` - id "${t.id}" with return code ${String(t.outcome.results['return-code'] ?? 0)}`,
-  );
+  const lines = failed.map((t) => ` - id "${t.id}" with return code ${String(t.returnCode ?? 0)}`);
   const noun = failed.length === 1 ? 'task' : 'tasks';
   return `the following ${noun} failed:\n${lines.join('\n')}\n\nuse 'juju show-task' to inspect the failure`;
 }

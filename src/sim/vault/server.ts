@@ -117,8 +117,7 @@ export function unsealVault(app: SimApplication, unit: SimUnit, key: string, now
   const server = serverOf(app);
   if ((unit.facts?.unsealed ?? Infinity) <= now) return sealStatus(app, unit, now);
   const asHex = /^[0-9a-f]+$/i.test(key) ? key.toLowerCase() : Buffer.from(key, 'base64').toString('hex');
-  if (!server.keysHex.includes(asHex))
-    throw new VaultError(400, 'Error unsealing: Error making API request: invalid key');
+  if (!server.keysHex.includes(asHex)) throw new VaultError(400, 'Unseal failed, invalid key');
   const given = new Set([...(server.unsealProgress[unit.name] ?? []), asHex]);
   if (given.size >= server.threshold) {
     delete server.unsealProgress[unit.name];
