@@ -18,6 +18,7 @@ import { SimCommandFailure } from './failure.js';
 import { formatConstraints } from './constraints.js';
 import { readSimFaults, type SimFaults } from './faults.js';
 import { runVaultCommand } from './vault/cli.js';
+import { showUnitDocument } from './juju/show-unit.js';
 import {
   charmWorldOf,
   formatSince,
@@ -1198,6 +1199,30 @@ function debugLogLines(ctx: SimContext, model: SimModel): { at: number; text: st
   return lines.sort((a, b) => a.at - b.at);
 }
 
+/** `juju show-unit <unit>`: the unit and the data each side of its relations published (juju/show-unit.ts). */
+const showUnit: Command = async (ctx, args) => {
+  const parsed = parseArgs(
+    args,
+    spec({ format: 'value', app: 'bool', endpoint: 'value', 'related-unit': 'value' }),
+  );
+  const [name] = parsed.positional;
+  if (!name) throw new SimCommandFailure('unit name is required', 2);
+  const state = await readSimState(ctx.dir);
+  const { controller, model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
+  const input = {
+    controller,
+    model,
+    flavour: ctx.flavour,
+    version: ctx.version,
+    now: ctx.now(),
+    speed: ctx.speed,
+    faults: ctx.faults,
+  };
+  const doc = showUnitDocument(input, name);
+  if (!doc) throw new SimCommandFailure(`unit "${name}" not found`);
+  ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : await stringify(doc));
+};
+
 const COMMANDS: Record<string, Command> = {
   version,
   controllers,
@@ -1218,6 +1243,7 @@ const COMMANDS: Record<string, Command> = {
   'destroy-controller': destroyController,
   'kill-controller': killController,
   'debug-log': debugLog,
+  'show-unit': showUnit,
 };
 
 /** Which function a subcommand name means in this flavour (`run` is an action in 3.x, exec in 2.9). */

@@ -78,6 +78,18 @@ test("the vault README's steps through juju exec and juju run take vault from un
     '80/tcp',
   ]);
 
+  const keystoneProtocol = async () => {
+    const shown = JSON.parse(
+      (await sim.juju('show-unit', 'keystone/0', '--format', 'json')).stdout,
+    ) as Record<
+      string,
+      { 'relation-info': { endpoint: string; 'local-unit': { data: Record<string, string> } }[] }
+    >;
+    const identity = shown['keystone/0']!['relation-info'].find((r) => r.endpoint === 'identity-service')!;
+    return identity['local-unit'].data.service_protocol;
+  };
+  t.is(await keystoneProtocol(), 'http', 'keystone publishes http endpoints until vault has a CA');
+
   const vault = (...command: string[]) =>
     sim.juju(
       'exec',
@@ -181,6 +193,7 @@ test("the vault README's steps through juju exec and juju run take vault from un
     ['80/tcp', '443/tcp'],
     'the dashboard serves https once the CA reached it',
   );
+  t.is(await keystoneProtocol(), 'https', 'and keystone re-publishes its endpoints as https');
 });
 
 test('a bundle that drops a relation stalls on the charm’s own message; one without the vault step stalls on vault', async (t) => {

@@ -1,4 +1,5 @@
 import type { SimApplication, SimModel, SimUnit } from '../state.js';
+import { SIM_VAULT_ROOT_CA } from '../vault/root-ca.js';
 import { behaviourOf } from './index.js';
 import type {
   CharmBehaviour,
@@ -39,6 +40,13 @@ export interface CharmWorld {
   openPorts(unit: SimUnit, now: number): string[] | undefined;
   /** Whether the unit serves its API over https at `now` (a CA reached it over `certificates`). */
   servesHttps(unit: SimUnit, now: number): boolean;
+  /** The data the unit has published on `endpoint` at `now` (its table's `publishes`), if any yet. */
+  relationData(
+    unit: SimUnit,
+    endpoint: string,
+    now: number,
+    address: string,
+  ): Record<string, string> | undefined;
   /** When an application fact (or, given a unit, a unit fact) is set: by an action or by the charm itself. */
   factAt(app: SimApplication, name: string, unit?: SimUnit): number;
   /** The table the application's charm follows at its track, if the simulator has one. */
@@ -396,6 +404,18 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     },
     servesHttps(unit, now) {
       return availableAt(unit, 'certificates') <= now;
+    },
+    relationData(unit, endpoint, now, address) {
+      const template = tableOf(appOf(model, unit))?.publishes?.[endpoint];
+      if (!template || providesAt(unit, endpoint) > now) return undefined;
+      const https = availableAt(unit, 'certificates') <= now;
+      const data = Object.fromEntries(
+        Object.entries(template).map(([key, value]) => [
+          key,
+          value.replace('{scheme}', https ? 'https' : 'http').replace('{address}', address),
+        ]),
+      );
+      return https ? { ...data, ca_cert: Buffer.from(SIM_VAULT_ROOT_CA).toString('base64') } : data;
     },
     factAt,
     behaviour: tableOf,

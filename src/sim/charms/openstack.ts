@@ -42,6 +42,18 @@ export const OPENSTACK_TABLES: readonly CharmBehaviour[] = [
       source: '§10 (os_application_status_set :2689; charmhelpers utils.py:2569, :2572)',
     },
     ports: { http: ['5000/tcp'], source: '§2 keystone https switch (configure_https :888; same port)' },
+    // update_all_identity_relation_units re-publishes the endpoints as https once certs arrive (§2, :888)
+    publishes: {
+      'identity-service': {
+        api_version: '3',
+        auth_host: '{address}',
+        auth_port: '35357',
+        auth_protocol: '{scheme}',
+        service_host: '{address}',
+        service_port: '5000',
+        service_protocol: '{scheme}',
+      },
+    },
   }),
   ...[JEWEL, LUMINOUS].map((tracks) =>
     classic(

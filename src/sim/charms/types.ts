@@ -161,6 +161,12 @@ export interface CharmBehaviour {
   /** The application status the leader sets over its units' (keystone's `Application Ready`). */
   applicationReady?: { ready: string; notReady: string; source: string };
   actions?: Record<string, CharmAction>;
+  /**
+   * Relation data the unit publishes per endpoint once it sends its data (shown by `juju show-unit`):
+   * `{scheme}` is http or https (https once a CA reached it), `{address}` the unit's address; `ca_cert`
+   * is added (base64 of the CA) when it serves https.
+   */
+  publishes?: Record<string, Record<string, string>>;
   /** Ports the unit opens, plain and once it serves https (shown as juju status `open-ports`). */
   ports?: { http: string[]; https?: string[]; source: string };
 }
