@@ -109,6 +109,7 @@ export const CEPH_OSD: CharmBehaviour = {
   provides: { mon: { afterChecks: ['monitor-relation', 'monitor-data'] } },
   osds: {
     option: 'osd-devices',
+    default: '',
     directories: false,
     source: '§9 "Directory osd-devices on Nautilus+" (charms_ceph/utils.py:1542-1553)',
   },
@@ -119,6 +120,8 @@ export const CEPH_OSD_CLASSIC: CharmBehaviour = {
   tracks: CLASSIC_TRACKS,
   osds: {
     option: 'osd-devices',
+    // charms/ceph-osd/16.10 and 18.02 config.yaml
+    default: '/dev/vdb',
     directories: true,
     source: '§21 ceph-osd (osdize_dir, lib/ceph/__init__.py:1145-1151; 18.02 lib/ceph/utils.py:1434-1441)',
   },

@@ -204,7 +204,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     const app = appOf(model, unit);
     const rule = tableOf(app)?.osds;
     if (!rule) return 0;
-    const entries = String(app.options[rule.option] ?? '')
+    const entries = String(app.options[rule.option] ?? rule.default)
       .split(/\s+/)
       .filter(Boolean);
     return entries.filter((e) => e.startsWith('/dev/') || (rule.directories && e.startsWith('/'))).length;

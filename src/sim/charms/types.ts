@@ -123,9 +123,11 @@ export interface FinalMessages {
   source: string;
 }
 
-/** How many OSDs a unit of this charm creates from its `osd-devices`. */
+/** How many OSDs a unit of this charm creates from its `osd-devices` (a named /dev device is taken to exist). */
 export interface OsdRule {
   option: string;
+  /** The option's charm default (config.yaml), used while the bundle leaves it unset. */
+  default: string;
   /** Whether a directory (a path outside /dev) makes an OSD: Jewel and Luminous yes, Nautilus on no. */
   directories: boolean;
   source: string;
