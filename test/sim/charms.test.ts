@@ -254,3 +254,34 @@ test('the tables name only endpoints the charms’ metadata declares', (t) => {
   t.deepEqual(problems, []);
   t.true(checked > 80, `checked ${checked} endpoints`);
 });
+
+test('on a timeline each unit steps through its charm’s messages as the data it waits for arrives', (t) => {
+  const model = modelOf(VAULT_AND_OVN);
+  const readyAt: Record<string, number> = {
+    'mysql-innodb-cluster/0': 0,
+    'mysql-innodb-cluster/1': 1000,
+    'mysql-innodb-cluster/2': 2000,
+    'keystone-mysql-router/0': 500,
+  };
+  // one simulated second per real second: each hook that reacts to new relation data takes 5 s
+  const world = createCharmWorld({ model, speed: 1, readyAt: (unit) => readyAt[unit.name] ?? 0 });
+  const at = (unit: string, now: number) => {
+    const app = model.applications[unit.split('/')[0]!]!;
+    const status = world.unitStatus(app.units[unit]!, now)!;
+    return `${status.current}: ${status.message}`;
+  };
+  t.is(
+    at('mysql-innodb-cluster/0', 3000),
+    "waiting: 'cluster' incomplete, Instance not yet configured for clustering",
+  );
+  t.is(at('mysql-innodb-cluster/0', 8000), 'waiting: Cluster jujuCluster not yet created by leader');
+  t.is(at('mysql-innodb-cluster/0', 26000), 'waiting: Not all instances clustered');
+  t.is(
+    at('keystone-mysql-router/0', 30000),
+    "waiting: 'db-router' incomplete, MySQL Router not yet bootstrapped",
+  );
+  t.is(at('keystone-mysql-router/0', 40000), 'waiting: Waiting for proxied DB creation from cluster');
+  t.is(at('keystone/0', 45000), 'waiting: Incomplete relations: database');
+  t.is(at('keystone/0', 48000), 'active: Unit is ready');
+  t.is(world.unitStatus(model.applications.keystone!.units['keystone/0']!, 48000)!.since, 47000);
+});

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimJuju } from '../../src/sim/juju-cli.js';
+import { handleSimVaultRequest } from '../../src/sim/vault/api.js';
 
 // End to end through the simulated juju: a small bundle deploys, `juju status --format json` shows each
 // charm's own message, and the vault README's post-deploy steps (init, unseal, a short-lived token,
@@ -239,5 +240,59 @@ applications:
   t.is(
     missing.stderr,
     'ERROR validation failed: (root) : "token" property is missing and required, given {}\n',
+  );
+});
+
+test("Vault's HTTP API in-process: init, unseal and a token in request bodies, then authorize-charm", async (t) => {
+  const sim = await simulator('3.6.1');
+  t.is((await sim.deploy(BUNDLE)).code, 0);
+  const doc = JSON.parse((await sim.juju('status', '--format', 'json')).stdout) as {
+    applications: { vault: { units: Record<string, { 'public-address': string }> } };
+  };
+  const base = `http://${doc.applications.vault.units['vault/0']!['public-address']}:8200`;
+  const call = (
+    method: 'GET' | 'PUT' | 'POST',
+    path: string,
+    body?: Record<string, unknown>,
+    token?: string,
+  ) =>
+    handleSimVaultRequest(
+      join(sim.home, 'sim-state'),
+      { url: `${base}${path}`, method, ...(body ? { body } : {}), ...(token ? { token } : {}) },
+      { speed: 0 },
+    );
+  t.is((await call('GET', '/v1/sys/health')).status, 501);
+  t.is((await call('GET', '/v1/sys/health')).status, 501, 'asking changes nothing');
+  const init = await call('PUT', '/v1/sys/init', { secret_shares: 3, secret_threshold: 2 });
+  t.is(init.status, 200);
+  const { keys, root_token: root } = init.body as { keys: string[]; root_token: string };
+  t.is((await call('PUT', '/v1/sys/init', { secret_shares: 3, secret_threshold: 2 })).status, 400);
+  t.is((await call('GET', '/v1/sys/health')).status, 503);
+  t.is(((await call('PUT', '/v1/sys/unseal', { key: keys[0] })).body as { progress: number }).progress, 1);
+  t.false(((await call('PUT', '/v1/sys/unseal', { key: keys[2] })).body as { sealed: boolean }).sealed);
+  t.is((await call('GET', '/v1/sys/health')).status, 200);
+  t.is((await call('POST', '/v1/auth/token/create', { ttl: '10m' }, 'bogus')).status, 403);
+  const created = await call('POST', '/v1/auth/token/create', { ttl: '10m' }, root);
+  const token = (created.body as { auth: { client_token: string } }).auth.client_token;
+  t.regex(token, /^s\.[A-Za-z0-9]{24}$/);
+  await writeFile(join(sim.home, 'lab', 'params.yaml'), `token: ${token}\n`);
+  const authorised = await sim.juju(
+    'run',
+    'vault/0',
+    'authorize-charm',
+    '--params',
+    join(sim.home, 'lab', 'params.yaml'),
+  );
+  t.is(authorised.code, 0, authorised.stderr);
+  t.is(sim.message(await sim.status(), 'vault/0'), 'blocked: Missing CA cert');
+  t.is(
+    (
+      await handleSimVaultRequest(
+        join(sim.home, 'sim-state'),
+        { url: 'http://10.9.9.9:8200/v1/sys/health', method: 'GET' },
+        { speed: 0 },
+      )
+    ).status,
+    503,
   );
 });
