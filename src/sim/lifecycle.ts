@@ -463,11 +463,11 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
     if (!local) doc['charm-channel'] = app.channel ?? 'stable';
     doc.exposed = app.exposed;
     const derived = deriveApplicationStatus(viewsByApp.get(app.name) ?? [], app.createdAt);
-    // the leader's own application status stands unless a unit is in error or lost (Juju shows those)
-    const set = ['error', 'unknown'].includes(derived.current)
+    // the leader's own message stands unless a unit is in error or lost (Juju shows those)
+    const message = ['error', 'unknown'].includes(derived.current)
       ? undefined
-      : charms.applicationStatus(app, now);
-    doc['application-status'] = set ? statusValue(set.current, set.since, set.message) : derived;
+      : charms.applicationMessage(app, derived.current, now);
+    doc['application-status'] = message ? { ...derived, message } : derived;
     const relations = relationsOf(model, app, flavour);
     if (Object.keys(relations).length > 0) doc.relations = relations;
     if (app.subordinate) {

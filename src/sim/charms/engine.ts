@@ -34,8 +34,11 @@ export interface CharmUnitStatus {
 export interface CharmWorld {
   /** The unit's workload status at `now` once its hooks have run, or undefined for a charm without a table. */
   unitStatus(unit: SimUnit, now: number): CharmUnitStatus | undefined;
-  /** The status the application's leader sets over its units' (keystone), or undefined: Juju derives it. */
-  applicationStatus(app: SimApplication, now: number): CharmUnitStatus | undefined;
+  /**
+   * The message the application's leader sets over its units' derived status (keystone's "Application
+   * Ready" / "Some units are not ready"), or undefined: Juju shows the derived status as it is.
+   */
+  applicationMessage(app: SimApplication, derived: string, now: number): string | undefined;
   /** The ports the unit has opened at `now`, or undefined for a charm that says nothing about them. */
   openPorts(unit: SimUnit, now: number): string[] | undefined;
   /** Whether the unit serves its API over https at `now` (a CA reached it over `certificates`). */
@@ -269,19 +272,22 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     return { until: Math.max(availableAt(unit, check.endpoint), ...needs), missing: false };
   };
 
-  /** charm-helpers' generic interfaces: per generic name, missing (nothing related) or when it completes. */
-  const interfaceStates = (unit: SimUnit, check: InterfacesCheck): { name: string; until: number }[] => {
+  /** charm-helpers' generic interfaces: per generic name, `missing` (nothing related) or when its data arrives. */
+  const interfaceStates = (
+    unit: SimUnit,
+    check: InterfacesCheck,
+  ): { name: string; until: number | 'missing' }[] => {
     const app = appOf(model, unit);
-    const states: { name: string; until: number }[] = [];
+    const isRelated = (endpoint: string) => relationsOn(app, endpoint).length > 0;
     const optional = Object.entries(check.optional ?? {}).filter(([, endpoints]) =>
-      endpoints.some((e) => relationsOn(app, e).length > 0),
+      endpoints.some(isRelated),
     );
-    for (const [name, endpoints] of [...Object.entries(check.required), ...optional]) {
-      const related = endpoints.filter((e) => relationsOn(app, e).length > 0);
-      const until = related.length === 0 ? Infinity : Math.min(...related.map((e) => availableAt(unit, e)));
-      states.push({ name, until: related.length === 0 ? NaN : until });
-    }
-    return states;
+    return [...Object.entries(check.required), ...optional].map(([name, endpoints]) => {
+      const related = endpoints.filter(isRelated);
+      // any one complete alternative satisfies the generic name
+      const until = related.length === 0 ? 'missing' : Math.min(...related.map((e) => availableAt(unit, e)));
+      return { name, until };
+    });
   };
 
   const clearsAt = (unit: SimUnit, table: CharmBehaviour, check: Check): number =>
@@ -292,8 +298,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
         if (check.kind === 'row') return holdsUntil(unit, check.when);
         if (check.kind === 'relation') return relationState(unit, check).until;
         const states = interfaceStates(unit, check);
-        if (states.length === 0) return -Infinity;
-        return Math.max(...states.map((s) => (Number.isNaN(s.until) ? Infinity : s.until)));
+        return Math.max(-Infinity, ...states.map((s) => (s.until === 'missing' ? Infinity : s.until)));
       },
     );
 
@@ -320,8 +325,8 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     }
     // charmhelpers utils.py:1166-1172 (charm-behaviour.md §0)
     const states = interfaceStates(unit, check);
-    const missing = states.filter((s) => Number.isNaN(s.until)).map((s) => s.name);
-    const incomplete = states.filter((s) => !Number.isNaN(s.until) && s.until > now).map((s) => s.name);
+    const missing = states.filter((s) => s.until === 'missing').map((s) => s.name);
+    const incomplete = states.filter((s) => s.until !== 'missing' && s.until > now).map((s) => s.name);
     if (missing.length > 0) {
       const tail = incomplete.length > 0 ? `; incomplete relations: ${incomplete.join(', ')}` : '';
       return { current: 'blocked', message: `Missing relations: ${missing.join(', ')}${tail}` };
@@ -339,10 +344,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
   ): { current: WorkloadState; message: string } | undefined => {
     const views = table.checks.map((check) => ({ check, view: checkView(unit, table, check, now) }));
     if (table.composition === 'first') return views.find((v) => v.view)?.view;
-    const relationViews = views
-      .filter((v) => v.check.kind !== 'row' && v.view)
-      .map((v) => v.view!)
-      .filter((view) => view.message !== '');
+    const relationViews = views.filter((v) => v.check.kind !== 'row' && v.view).map((v) => v.view!);
     const row = views.find((v) => v.check.kind === 'row' && v.view)?.view;
     const parts = [...relationViews, ...(row ? [row] : [])];
     if (parts.length === 0) return undefined;
@@ -384,18 +386,11 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
 
   return {
     unitStatus,
-    applicationStatus(app, now) {
+    applicationMessage(app, derived, now) {
       const rule = tableOf(app)?.applicationReady;
-      if (!rule) return undefined;
-      const statuses = unitsOf(app)
-        .map((u) => unitStatus(u, now))
-        .filter((s): s is CharmUnitStatus => s !== undefined && input.readyAt(unitsOf(app)[0]!) <= now);
-      if (statuses.length === 0) return undefined;
-      const current = statuses.map((s) => s.current).reduce(worst);
-      const since = Math.max(...statuses.map((s) => s.since));
-      return current === 'active'
-        ? { current, message: rule.ready, since }
-        : { current, message: rule.notReady, since };
+      const leader = leaderOf(app);
+      if (!rule || !leader || input.readyAt(leader) > now) return undefined;
+      return derived === 'active' ? rule.ready : rule.notReady;
     },
     openPorts(unit, now) {
       const ports = tableOf(appOf(model, unit))?.ports;
