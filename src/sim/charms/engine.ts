@@ -64,7 +64,7 @@ function unitNumber(unit: SimUnit): number {
   return Number(unit.name.split('/')[1]);
 }
 
-function unitsOf(app: SimApplication): SimUnit[] {
+function sortedUnitsOf(app: SimApplication): SimUnit[] {
   return Object.values(app.units).sort((a, b) => unitNumber(a) - unitNumber(b));
 }
 
@@ -112,8 +112,36 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     return value;
   };
 
-  const tableOf = (app: SimApplication): CharmBehaviour | undefined =>
-    behaviourOf(app.charmName, app.channel, app.charmUrl);
+  const tables = new Map<string, CharmBehaviour | undefined>();
+  const tableOf = (app: SimApplication): CharmBehaviour | undefined => {
+    if (!tables.has(app.name)) tables.set(app.name, behaviourOf(app.charmName, app.channel, app.charmUrl));
+    return tables.get(app.name);
+  };
+  const readyTimes = new Map<string, number>();
+  const readyAt = (unit: SimUnit): number => {
+    let at = readyTimes.get(unit.name);
+    if (at === undefined) readyTimes.set(unit.name, (at = input.readyAt(unit)));
+    return at;
+  };
+  const sortedUnits = new Map<string, SimUnit[]>();
+  const unitsOf = (app: SimApplication): SimUnit[] => {
+    let units = sortedUnits.get(app.name);
+    if (!units) sortedUnits.set(app.name, (units = sortedUnitsOf(app)));
+    return units;
+  };
+  // each relation as seen from both of its ends: app → endpoint → [remote application, remote endpoint]
+  const ends = new Map<string, Map<string, [SimApplication, string | undefined][]>>();
+  for (const pair of model.relations) {
+    for (const [self, other] of [pair, [pair[1], pair[0]] as const]) {
+      const [selfApp, selfEp] = self.split(':');
+      const [otherApp, otherEp] = other.split(':');
+      const remote = model.applications[otherApp ?? ''];
+      if (!selfApp || selfEp === undefined || !remote) continue;
+      const byEndpoint = ends.get(selfApp) ?? new Map<string, [SimApplication, string | undefined][]>();
+      ends.set(selfApp, byEndpoint);
+      byEndpoint.set(selfEp, [...(byEndpoint.get(selfEp) ?? []), [remote, otherEp]]);
+    }
+  }
   const leaderOf = (app: SimApplication): SimUnit | undefined => unitsOf(app)[0];
 
   /** Units of `remote` on the other side of a relation as `unit` sees it: its principal, its own subordinate, or all. */
@@ -126,20 +154,9 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     return mine.length > 0 ? mine : unitsOf(remote);
   };
 
-  /** The relations of the unit's application on `endpoint`, as [remote app, remote endpoint]. */
-  const relationsOn = (app: SimApplication, endpoint: string): [SimApplication, string | undefined][] => {
-    const found: [SimApplication, string | undefined][] = [];
-    for (const pair of model.relations) {
-      for (const [self, other] of [pair, [pair[1], pair[0]] as const]) {
-        const [selfApp, selfEp] = self.split(':');
-        if (selfApp !== app.name || selfEp !== endpoint) continue;
-        const [otherApp, otherEp] = other.split(':');
-        const remote = model.applications[otherApp ?? ''];
-        if (remote) found.push([remote, otherEp]);
-      }
-    }
-    return found;
-  };
+  /** The relations of the application on `endpoint`, as [remote app, remote endpoint]. */
+  const relationsOn = (app: SimApplication, endpoint: string): [SimApplication, string | undefined][] =>
+    ends.get(app.name)?.get(endpoint) ?? [];
 
   const factAt = (app: SimApplication, name: string, unit?: SimUnit): number =>
     remember(
@@ -154,8 +171,8 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
           const sets = unit ? (rule.unitSets ?? []) : rule.sets;
           if (!sets.includes(name)) continue;
           const prerequisites = (rule.after ?? []).map((fact) => factAt(app, fact));
-          const applicationSetAt = Math.max(input.readyAt(leader), ...prerequisites);
-          const at = unit ? Math.max(applicationSetAt, input.readyAt(unit)) : applicationSetAt;
+          const applicationSetAt = Math.max(readyAt(leader), ...prerequisites);
+          const at = unit ? Math.max(applicationSetAt, readyAt(unit)) : applicationSetAt;
           automatic = Math.min(automatic, later(at, HOOK_SEC));
         }
         return Math.min(stored, automatic);
@@ -166,12 +183,12 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
   const providesAt = (unit: SimUnit, endpoint: string | undefined): number =>
     remember(
       `provides:${unit.name}:${endpoint ?? ''}`,
-      () => input.readyAt(unit),
+      () => readyAt(unit),
       () => {
         const app = appOf(model, unit);
         const table = tableOf(app);
         const provision = endpoint === undefined ? undefined : table?.provides?.[endpoint];
-        const ready = input.readyAt(unit);
+        const ready = readyAt(unit);
         if (!table || !provision) return ready;
         const checks = (provision.afterChecks ?? []).map((id) => {
           const check = table.checks.find((c) => c.id === id);
@@ -199,7 +216,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
           for (const other of remoteUnits(unit, remote))
             first = Math.min(first, providesAt(other, remoteEndpoint));
         }
-        return Math.max(later(first, HOOK_SEC), input.readyAt(unit));
+        return Math.max(later(first, HOOK_SEC), readyAt(unit));
       },
     );
 
@@ -225,7 +242,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     if ('unrelated' in condition)
       return relationsOn(app, condition.unrelated).length === 0 ? Infinity : -Infinity;
     if ('allUnitsRunning' in condition)
-      return later(Math.max(...unitsOf(app).map(input.readyAt)), condition.plusSec ?? 0);
+      return later(Math.max(...unitsOf(app).map(readyAt)), condition.plusSec ?? 0);
     if ('fewerUnitsThan' in condition) {
       const limit =
         typeof condition.fewerUnitsThan === 'number'
@@ -264,7 +281,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     if (check.peer) {
       const units = unitsOf(app);
       if (units.length < 2) return { until: Infinity, missing: true };
-      const all = units.length < check.peer.minUnits ? Infinity : Math.max(...units.map(input.readyAt));
+      const all = units.length < check.peer.minUnits ? Infinity : Math.max(...units.map(readyAt));
       return { until: Math.max(later(all, HOOK_SEC), ...needs), missing: false };
     }
     if (relationsOn(app, check.endpoint).length === 0)
@@ -368,13 +385,13 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
   };
 
   const settledAt = (unit: SimUnit, table: CharmBehaviour): number =>
-    Math.max(input.readyAt(unit), ...table.checks.map((check) => clearsAt(unit, table, check)));
+    Math.max(readyAt(unit), ...table.checks.map((check) => clearsAt(unit, table, check)));
 
   const unitStatus = (unit: SimUnit, now: number): CharmUnitStatus | undefined => {
     const app = appOf(model, unit);
     const table = tableOf(app);
     if (!table) return undefined;
-    const ready = input.readyAt(unit);
+    const ready = readyAt(unit);
     const cleared = table.checks
       .map((check) => clearsAt(unit, table, check))
       .filter((t) => !isStatic(t) && t <= now);
@@ -389,12 +406,12 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
     applicationMessage(app, derived, now) {
       const rule = tableOf(app)?.applicationReady;
       const leader = leaderOf(app);
-      if (!rule || !leader || input.readyAt(leader) > now) return undefined;
+      if (!rule || !leader || readyAt(leader) > now) return undefined;
       return derived === 'active' ? rule.ready : rule.notReady;
     },
     openPorts(unit, now) {
       const ports = tableOf(appOf(model, unit))?.ports;
-      if (!ports || input.readyAt(unit) > now) return undefined;
+      if (!ports || readyAt(unit) > now) return undefined;
       return ports.https && this.servesHttps(unit, now) ? ports.https : ports.http;
     },
     servesHttps(unit, now) {
