@@ -285,3 +285,68 @@ test('on a timeline each unit steps through its charm’s messages as the data i
   t.is(at('keystone/0', 48000), 'active: Unit is ready');
   t.is(world.unitStatus(model.applications.keystone!.units['keystone/0']!, 48000)!.since, 47000);
 });
+
+test("the modern bundle as rendered before issue 13 shows charm-behaviour.md §19's snapshot, app by app", (t) => {
+  const bundle = readFileSync(
+    new URL('../fixtures/juju/modern-before-issue-13.yaml', import.meta.url),
+    'utf8',
+  );
+  const model = modelOf(bundle);
+  const all = statuses(model);
+  const byApp: Record<string, string[]> = {};
+  for (const [unit, status] of Object.entries(all)) {
+    const app = unit.split('/')[0]!;
+    byApp[app] = [...new Set([...(byApp[app] ?? []), status])];
+  }
+  const routers = Object.keys(byApp).filter((app) => app.endsWith('-mysql-router'));
+  t.is(routers.length, 8);
+  for (const router of routers) t.deepEqual(byApp[router], ['active: Unit is ready'], router);
+  t.deepEqual(byApp.vault, ['blocked: Vault needs to be initialized']);
+  t.deepEqual(byApp['ovn-central'], [
+    "waiting: 'ovsdb-peer' incomplete, 'certificates' awaiting server certificate data",
+  ]);
+  t.deepEqual(byApp['ovn-chassis'], [
+    "waiting: 'certificates' awaiting server certificate data, 'ovsdb' incomplete",
+  ]);
+  t.deepEqual(byApp['neutron-api-plugin-ovn'], [
+    "waiting: 'certificates' awaiting server certificate data, 'ovsdb-cms' incomplete",
+  ]);
+  t.deepEqual(byApp['mysql-innodb-cluster'], [
+    'active: Unit is ready: Mode: R/W, Cluster is ONLINE and can tolerate up to ONE failure.',
+    'active: Unit is ready: Mode: R/O, Cluster is ONLINE and can tolerate up to ONE failure.',
+  ]);
+  for (const app of [
+    'keystone',
+    'neutron-api',
+    'nova-cloud-controller',
+    'placement',
+    'rabbitmq-server',
+    'openstack-dashboard',
+  ])
+    t.deepEqual(byApp[app], ['active: Unit is ready'], app);
+  t.deepEqual(byApp['ceph-osd'], ['blocked: No block devices detected using current configuration']);
+  t.deepEqual(byApp['ceph-mon'], [
+    'waiting: Monitor bootstrapped but waiting for number of OSDs to reach expected-osd-count (3)',
+  ]);
+  t.deepEqual(byApp.glance, ['waiting: Incomplete relations: storage-backend']);
+  t.deepEqual(byApp['nova-compute'], ['waiting: Incomplete relations: storage-backend']);
+  t.deepEqual(byApp['cinder-ceph'], ['waiting: Incomplete relations: ceph']);
+  t.deepEqual(byApp.cinder, ['waiting: Incomplete relations: storage-backend']);
+});
+
+test('the same bundle with vault unlocking itself and OSDs on block devices settles: every unit active', (t) => {
+  const bundle = readFileSync(
+    new URL('../fixtures/juju/modern-before-issue-13.yaml', import.meta.url),
+    'utf8',
+  );
+  const model = modelOf(bundle);
+  Object.assign(model.applications.vault!.options, {
+    'totally-unsecure-auto-unlock': true,
+    'auto-generate-root-ca-cert': true,
+  });
+  model.applications['ceph-osd']!.options['osd-devices'] = '/dev/sdb';
+  const notActive = Object.entries(statuses(model)).filter(([, status]) => !status.startsWith('active: '));
+  t.deepEqual(notActive, []);
+  const world = createCharmWorld({ model, speed: 0, readyAt: () => 0 });
+  t.true(world.servesHttps(model.applications.keystone!.units['keystone/0']!, 1));
+});
