@@ -296,3 +296,26 @@ test("Vault's HTTP API in-process: init, unseal and a token in request bodies, t
     503,
   );
 });
+
+test('vault actions that only the leader runs fail elsewhere with the charm’s message; the leader succeeds', async (t) => {
+  const sim = await simulator('3.6.1');
+  const bundle = `default-base: ubuntu@22.04
+applications:
+  vault:
+    charm: vault
+    channel: 1.8/stable
+    num_units: 2
+    options: {totally-unsecure-auto-unlock: true}
+`;
+  t.is((await sim.deploy(bundle)).code, 0);
+  const elsewhere = await sim.juju('run', 'vault/1', 'generate-root-ca', '--format', 'json');
+  t.is(elsewhere.code, 1);
+  const failed = (JSON.parse(elsewhere.stdout) as Record<string, { status: string; message: string }>)[
+    'vault/1'
+  ]!;
+  t.deepEqual([failed.status, failed.message], ['failed', 'Please run action on lead unit']);
+  t.regex(elsewhere.stderr, /ERROR the following task failed:\n - id "\d+" with return code 0\n/);
+  const leader = await sim.juju('run', 'vault/leader', 'generate-root-ca', '--format', 'json');
+  t.is(leader.code, 0, leader.stderr);
+  t.is(sim.message(await sim.status(), 'vault/1'), 'active: Unit is ready (active: false, mlock: disabled)');
+});
