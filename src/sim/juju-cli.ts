@@ -25,6 +25,7 @@ import {
   instanceIdOf,
   renderStatusDocument,
   unitTimes,
+  type RenderInput,
   type SimFlavour,
 } from './lifecycle.js';
 import {
@@ -789,6 +790,24 @@ function unitOrLeader(model: SimModel, target: string): string {
   return target;
 }
 
+/** The lifecycle's view of `model` at `now` in this invocation's flavour, speed and faults. */
+function renderInputOf(
+  ctx: SimContext,
+  controller: SimController,
+  model: SimModel,
+  now: number,
+): RenderInput {
+  return {
+    controller,
+    model,
+    flavour: ctx.flavour,
+    version: ctx.version,
+    now,
+    speed: ctx.speed,
+    faults: ctx.faults,
+  };
+}
+
 /** 3.x `juju run <unit> <action>` and 2.9 `juju run-action <unit> <action> --wait`: the action completes at once. */
 const runAction: Command = async (ctx, args) => {
   const parsed = parseArgs(
@@ -834,15 +853,7 @@ function runCharmAction(
   const unitName = unitOrLeader(model, target);
   const app = model.applications[unitName.split('/')[0]!]!;
   const now = ctx.now();
-  const world = charmWorldOf({
-    controller,
-    model,
-    flavour: ctx.flavour,
-    version: ctx.version,
-    now,
-    speed: ctx.speed,
-    faults: ctx.faults,
-  });
+  const world = charmWorldOf(renderInputOf(ctx, controller, model, now));
   try {
     const outcome = performCharmAction(world, app, app.units[unitName]!, action, params, now);
     return { id, unit: unitName, outcome, enqueued: now, completed: now };
@@ -887,16 +898,7 @@ const exec: Command = async (ctx, args) => {
     const first = (state.lastTaskId ?? 0) + 1;
     state.lastTaskId = first + units.length - 1;
     const now = ctx.now();
-    const input = {
-      controller,
-      model,
-      flavour: ctx.flavour,
-      version: ctx.version,
-      now,
-      speed: ctx.speed,
-      faults: ctx.faults,
-    };
-    const world = charmWorldOf(input);
+    const world = charmWorldOf(renderInputOf(ctx, controller, model, now));
     return Object.fromEntries(
       units.map((u, i) => {
         const app = model.applications[u.split('/')[0]!]!;
@@ -1209,16 +1211,7 @@ const showUnit: Command = async (ctx, args) => {
   if (!name) throw new SimCommandFailure('unit name is required', 2);
   const state = await readSimState(ctx.dir);
   const { controller, model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
-  const input = {
-    controller,
-    model,
-    flavour: ctx.flavour,
-    version: ctx.version,
-    now: ctx.now(),
-    speed: ctx.speed,
-    faults: ctx.faults,
-  };
-  const doc = showUnitDocument(input, name);
+  const doc = showUnitDocument(renderInputOf(ctx, controller, model, ctx.now()), name);
   if (!doc) throw new SimCommandFailure(`unit "${name}" not found`);
   ctx.io.stdout(stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(doc)}\n` : await stringify(doc));
 };

@@ -52,6 +52,8 @@ export interface CharmWorld {
   ): Record<string, string> | undefined;
   /** When an application fact (or, given a unit, a unit fact) is set: by an action or by the charm itself. */
   factAt(app: SimApplication, name: string, unit?: SimUnit): number;
+  /** The application's leader: its lowest-numbered unit. */
+  leaderOf(app: SimApplication): SimUnit | undefined;
   /** The table the application's charm follows at its track, if the simulator has one. */
   behaviour(app: SimApplication): CharmBehaviour | undefined;
 }
@@ -430,6 +432,7 @@ export function createCharmWorld(input: CharmWorldInput): CharmWorld {
       return https ? { ...data, ca_cert: Buffer.from(SIM_VAULT_ROOT_CA).toString('base64') } : data;
     },
     factAt,
+    leaderOf,
     behaviour: tableOf,
   };
 }

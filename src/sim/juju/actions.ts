@@ -38,8 +38,7 @@ export function performCharmAction(
   if (!spec) return { status: 'completed', message: '', results: { ...params, 'return-code': 0 } };
   for (const name of spec.required ?? [])
     if (params[name] === undefined) throw new ActionRefused(missingParameterError(name, params));
-  const leader = Object.keys(app.units).sort((a, b) => Number(a.split('/')[1]) - Number(b.split('/')[1]))[0];
-  if (spec.leaderOnly && leader !== unit.name)
+  if (spec.leaderOnly && world.leaderOf(app)?.name !== unit.name)
     return { status: 'failed', message: spec.leaderOnly, results: { 'return-code': 0 } };
   // the charm's code raises when Vault refuses it: Juju reports the exit status and keeps the traceback
   const raised = (line: string): ActionOutcome => ({

@@ -59,16 +59,13 @@ export function showUnitDocument(input: RenderInput, unitName: string): Record<s
   );
   const address = unitAddress(input, unit);
   const ports = world.openPorts(unit, now);
-  const leader = Object.keys(model.applications[appName]!.units).sort(
-    (a, b) => Number(a.split('/')[1]) - Number(b.split('/')[1]),
-  )[0];
   return {
     [unitName]: {
       ...(unit.machine !== undefined ? { machine: unit.machine } : { principal: unit.principal }),
       ...(ports ? { 'opened-ports': ports } : {}),
       ...(address ? { 'public-address': address } : {}),
       charm: model.applications[appName]!.charmUrl,
-      leader: leader === unitName,
+      leader: world.leaderOf(model.applications[appName]!)?.name === unitName,
       life: 'alive',
       'relation-info': relations,
     },
