@@ -136,6 +136,7 @@ export function runVaultCommand(
     }
     if (what === 'operator unseal') {
       const [key] = args;
+      // without a key the real client prompts on the terminal, which juju exec does not give it (wording derived)
       if (!key)
         return { code: 2, stdout: '', stderr: `${prefix}: no unseal key given (no terminal to prompt)\n` };
       const status = unsealVault(app, unit, key, now);
