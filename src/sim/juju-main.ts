@@ -5,6 +5,8 @@
 //   LXDSTACK_SIM_SPEED         simulated seconds per real second; 0 settles at once (default 100:
 //                              a whole OpenStack bundle settles in 1-2 s)
 //   LXDSTACK_SIM_FAULTS        JSON faults merged with faults.json (see faults.ts)
+//   LXDSTACK_SIM_CONFINEMENT   strict|classic: whether juju reads files as the strictly confined snap does
+//                              (default: strict for 3.x, classic for 2.9; see confinement.ts)
 import { readFileSync } from 'node:fs';
 import { runSimJuju } from './juju/dispatch.js';
 

@@ -2,13 +2,16 @@ import type { SimFaults } from './faults.js';
 import type { SimApplication, SimController, SimMachine, SimModel, SimUnit } from './state.js';
 import { UBUNTU_VERSIONS } from '../juju/series.js';
 import { formatConstraints, formatHardware } from './constraints.js';
+import { createCharmWorld, type CharmWorld } from './charms/engine.js';
 
 // What `juju status --format=json` shows at a given instant, computed from creation timestamps (pure).
 // Timeline (simulated seconds; real time = simulated / speed) follows juju-spec.md §3.3:
 //   machine: pending → instance running with an address → agent started
 //   unit:    allocating "waiting for machine" → "agent initialising" → executing install
 //            ("installing charm software") → executing relation hooks (waiting "Incomplete relations")
-//            → idle, active "Unit is ready"; subordinates start once their principal is installed.
+//            → idle, then what the unit's charm shows (sim/charms: its behaviour table, e.g. vault blocked
+//            until initialised; a charm without a table shows active "Unit is ready");
+//            subordinates start once their principal is installed.
 
 export type SimFlavour = '2.9' | '3';
 
@@ -170,7 +173,12 @@ function endpointOf(app: string, model: SimModel): string | undefined {
   return undefined;
 }
 
-export function unitView(input: RenderInput, unit: SimUnit, cache: Map<string, MachineTimes>): UnitView {
+export function unitView(
+  input: RenderInput,
+  unit: SimUnit,
+  cache: Map<string, MachineTimes>,
+  charms?: CharmWorld,
+): UnitView {
   const { now, version, faults, model } = input;
   const times = unitTimes(input, unit, cache);
   const app = unit.name.split('/')[0]!;
@@ -202,8 +210,11 @@ export function unitView(input: RenderInput, unit: SimUnit, cache: Map<string, M
         settledAgentStart: times.agentStartAt,
       };
     }
+    const charm = charms?.unitStatus(unit, now);
     return {
-      workload: statusValue('active', times.readyAt, 'Unit is ready'),
+      workload: charm
+        ? statusValue(charm.current, charm.since, charm.message)
+        : statusValue('active', times.readyAt, 'Unit is ready'),
       agent: agent('idle', times.readyAt),
       settledAgentStart: times.agentStartAt,
     };
@@ -296,6 +307,7 @@ export const CONTAINER_ENDPOINTS: Record<string, string[]> = {
   hacluster: ['ha'],
   'mysql-router': ['shared-db'],
   'ovn-chassis': ['nova-compute', 'juju-info'],
+  'neutron-api-plugin-ovn': ['neutron-plugin'],
   'ceilometer-agent': ['nova-ceilometer'],
   'cinder-ceph': ['storage-backend'],
   'cinder-lvm': ['storage-backend'],
@@ -369,6 +381,15 @@ function machineDocument(
   return doc;
 }
 
+/** The charms' view of the model at `input.now`, on the units' lifecycle timeline. */
+export function charmWorldOf(input: RenderInput, cache = new Map<string, MachineTimes>()): CharmWorld {
+  return createCharmWorld({
+    model: input.model,
+    speed: input.speed,
+    readyAt: (unit) => unitTimes(input, unit, cache).readyAt,
+  });
+}
+
 function charmRevision(name: string): number {
   return 10 + Math.floor(jitter(`rev:${name}`) * 500);
 }
@@ -389,6 +410,7 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
         subordinateUnitsOf.set(unit.principal, [...(subordinateUnitsOf.get(unit.principal) ?? []), unit]);
     }
   }
+  const charms = charmWorldOf(input, cache);
   const viewsByApp = new Map<string, UnitView[]>();
   const leaderOf = (app: SimApplication): string | undefined =>
     Object.values(app.units)
@@ -396,7 +418,7 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
       .sort((a, b) => Number(a.name.split('/')[1]) - Number(b.name.split('/')[1]))[0]?.name;
   const leaders = new Map(Object.values(model.applications).map((app) => [app.name, leaderOf(app)]));
   const unitDocument = (unit: SimUnit): Record<string, unknown> => {
-    const view = unitView(input, unit, cache);
+    const view = unitView(input, unit, cache, charms);
     const appName = unit.name.split('/')[0]!;
     viewsByApp.set(appName, [...(viewsByApp.get(appName) ?? []), view]);
     const hostUnit = unit.principal ? findUnit(model, unit.principal) : unit;
@@ -406,6 +428,8 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
     if (!unit.principal) doc.machine = unit.machine;
     if (machine && now >= machineTimes(input, machine, cache).startedAt)
       doc['public-address'] = addressOf(model, machine);
+    const ports = charms.openPorts(unit, now);
+    if (ports) doc['open-ports'] = ports;
     const subs = (subordinateUnitsOf.get(unit.name) ?? []).sort((a, b) => a.name.localeCompare(b.name));
     if (subs.length > 0) doc.subordinates = Object.fromEntries(subs.map((s) => [s.name, unitDocument(s)]));
     return doc;
@@ -438,7 +462,12 @@ export function renderStatusDocument(input: RenderInput): Record<string, unknown
     doc['charm-rev'] = local ? 0 : rev;
     if (!local) doc['charm-channel'] = app.channel ?? 'stable';
     doc.exposed = app.exposed;
-    doc['application-status'] = deriveApplicationStatus(viewsByApp.get(app.name) ?? [], app.createdAt);
+    const derived = deriveApplicationStatus(viewsByApp.get(app.name) ?? [], app.createdAt);
+    // the leader's own message stands unless a unit is in error or lost (Juju shows those)
+    const message = ['error', 'unknown'].includes(derived.current)
+      ? undefined
+      : charms.applicationMessage(app, derived.current, now);
+    doc['application-status'] = message ? { ...derived, message } : derived;
     const relations = relationsOf(model, app, flavour);
     if (Object.keys(relations).length > 0) doc.relations = relations;
     if (app.subordinate) {

@@ -15,6 +15,8 @@ export interface SimUnit {
   /** Subordinate units: the principal unit they ride on. */
   principal?: string;
   createdAt: number;
+  /** Charm facts of this unit (vault's `unsealed`) and the instant each was set (see sim/charms). */
+  facts?: Record<string, number>;
 }
 
 export interface SimApplication {
@@ -33,6 +35,21 @@ export interface SimApplication {
   units: Record<string, SimUnit>;
   nextUnit: number;
   createdAt: number;
+  /** Charm facts of the application (vault's `initialised`, `authorised`, `ca`) and when each was set. */
+  facts?: Record<string, number>;
+  /** What the Vault server behind a vault application holds once initialised (see sim/vault). */
+  vault?: SimVaultServer;
+}
+
+/** A simulated Vault server's secrets: it checks the unseal keys and tokens it is given against them. */
+export interface SimVaultServer {
+  keysHex: string[];
+  threshold: number;
+  rootToken: string;
+  /** Tokens created with `vault token create`, with their expiry (epoch ms). */
+  tokens: { token: string; expiresAt: number }[];
+  /** Unseal keys given so far per unit still sealed. */
+  unsealProgress: Record<string, string[]>;
 }
 
 export interface SimMachine {

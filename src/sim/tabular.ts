@@ -62,7 +62,7 @@ export function renderTabularStatus(doc: Doc): string {
           a.current,
           String(u.machine ?? ''),
           String(u['public-address'] ?? ''),
-          '',
+          ((u['open-ports'] ?? []) as string[]).join(','),
           a.message || w.message,
         ]);
       };

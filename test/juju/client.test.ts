@@ -52,7 +52,8 @@ for (const version of ['2.9.46', '3.6.1']) {
       unit: 'mysql/leader',
       action: 'backup',
     })) as Record<string, { status: string }>;
-    t.is(action['mysql/0']!.status, 'completed');
+    // 2.9's run-action --wait keys its document by the unit's tag (unit-mysql-0), 3.x's run by its name
+    t.is(action[version.startsWith('2.') ? 'unit-mysql-0' : 'mysql/0']!.status, 'completed');
     const exec = (await lab.client.exec({
       model: lab.model,
       units: ['wordpress/1'],

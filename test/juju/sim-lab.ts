@@ -31,6 +31,8 @@ export async function simLab(
   const env = {
     ...simulatorEnv(dir),
     LXDSTACK_SIM_JUJU_VERSION: options.version ?? '3.6.1',
+    // client tests deploy bundles from the fixtures and /tmp, which the strictly confined 3.x snap cannot read
+    LXDSTACK_SIM_CONFINEMENT: 'classic',
     LXDSTACK_SIM_SPEED: String(options.speed ?? 0),
   };
   const client = createJujuClient({ env, timeouts: options.timeouts });

@@ -17,7 +17,13 @@ interface Run {
 
 async function simulator(version = '3.6.1') {
   const dir = await mkdtemp(join(tmpdir(), 'lxdstack-simtest-'));
-  const env = { LXDSTACK_SIM_DIR: dir, LXDSTACK_SIM_JUJU_VERSION: version, LXDSTACK_SIM_SPEED: '0' };
+  // these tests read bundles from the fixtures and /tmp: juju's file access as a snap is tested in confinement.test.ts
+  const env = {
+    LXDSTACK_SIM_DIR: dir,
+    LXDSTACK_SIM_JUJU_VERSION: version,
+    LXDSTACK_SIM_SPEED: '0',
+    LXDSTACK_SIM_CONFINEMENT: 'classic',
+  };
   const juju = async (...argv: string[]): Promise<Run> => {
     let stdout = '';
     let stderr = '';

@@ -16,6 +16,8 @@ async function simulator(extra: Record<string, string> = {}) {
     LXDSTACK_SIM_DIR: dir,
     LXDSTACK_SIM_JUJU_VERSION: '3.6.1',
     LXDSTACK_SIM_SPEED: '0',
+    // the strictly confined 3.x juju reads the bundle because it sits in its home
+    HOME: dir,
     ...simCloudsVariable({ kind: 'maas', cloud: 'maas-lab' }),
     ...extra,
   };

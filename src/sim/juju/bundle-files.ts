@@ -2,15 +2,24 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { listFlag, type ParsedArgs } from '../args.js';
 import { readSimBundle } from '../bundle.js';
+import { confinedOpenError, snapAccess } from '../confinement.js';
 import { SimCommandFailure } from '../failure.js';
 import type { SimContext } from './context.js';
 
 // The bundle and overlay files that `deploy` and `diff-bundle` read, with Juju's errors for bad ones.
 
-async function readBundleDocuments(given: string, what: 'bundle' | 'overlay'): Promise<unknown[]> {
+async function readBundleDocuments(
+  ctx: SimContext,
+  given: string,
+  what: 'bundle' | 'overlay',
+): Promise<unknown[]> {
   const path = resolve(given);
   let file = path;
+  const access = snapAccess(path, ctx.env.HOME, ctx.confinement);
+  if (access === 'denied') throw new SimCommandFailure(confinedOpenError(path, access));
   try {
+    // the confined snap's private /tmp holds none of the host's files
+    if (access === 'absent') throw new Error('not in the snap’s /tmp');
     if ((await stat(path)).isDirectory()) file = join(path, 'bundle.yaml');
   } catch {
     throw new SimCommandFailure(
@@ -43,8 +52,8 @@ export async function loadBundle(
 ): Promise<ReturnType<typeof readSimBundle>> {
   const [path] = parsed.positional;
   if (!path) throw new SimCommandFailure('no charm name specified', 2);
-  const docs = await readBundleDocuments(path, 'bundle');
+  const docs = await readBundleDocuments(ctx, path, 'bundle');
   for (const overlay of listFlag(parsed, 'overlay'))
-    docs.push(...(await readBundleDocuments(overlay, 'overlay')));
+    docs.push(...(await readBundleDocuments(ctx, overlay, 'overlay')));
   return readSimBundle(docs, ctx.flavour);
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { keyValues, parseArgs, stringFlag } from '../args.js';
+import { assertSnapCanRead } from '../confinement.js';
 import { SimCommandFailure } from '../failure.js';
 import { updateSimState } from '../state.js';
 import { stringify, type Command, spec } from './context.js';
@@ -18,6 +19,7 @@ export const config: Command = async (ctx, args) => {
     if (!app) throw new SimCommandFailure(`application "${appName}" not found`);
     const file = stringFlag(parsed, 'file');
     if (file) {
+      assertSnapCanRead(file, ctx.env, ctx.confinement);
       const settings = (await import('../../util/yaml-lib.js')).parse(
         await readFile(resolve(file), 'utf8'),
       ) as Record<string, Record<string, unknown>>;

@@ -2,6 +2,7 @@ import { boolFlag, type FlagSpec, type ParsedArgs } from '../args.js';
 import { SimCommandFailure } from '../failure.js';
 import { readSimFaults, type SimFaults } from '../faults.js';
 import type { SimFlavour } from '../lifecycle.js';
+import { confinementOf, type Confinement } from '../confinement.js';
 
 // What every simulated `juju` command gets: the flavour (2.9 or 3.x), speed, faults and output of one
 // invocation over the state in $LXDSTACK_SIM_DIR (juju-spec.md §4), and the flag helpers they share.
@@ -28,6 +29,8 @@ export interface SimContext {
   faults: SimFaults;
   io: SimIo;
   now: () => number;
+  /** Whether juju behaves as the strictly confined 3.x snap when it opens files (confinement.ts). */
+  confinement: Confinement;
 }
 
 export const DEFAULT_SIM_VERSION = '3.6.1';
@@ -46,11 +49,13 @@ export async function createSimContext(env: NodeJS.ProcessEnv, io: SimIo): Promi
       : Number(env.LXDSTACK_SIM_SPEED);
   if (!Number.isFinite(speed) || speed < 0)
     throw new SimCommandFailure(`LXDSTACK_SIM_SPEED must be a number >= 0, got "${env.LXDSTACK_SIM_SPEED}"`);
+  const flavour = version.startsWith('2.') ? '2.9' : '3';
   return {
     dir,
     env,
     version,
-    flavour: version.startsWith('2.') ? '2.9' : '3',
+    flavour,
+    confinement: confinementOf(env, flavour),
     speed,
     faults: await readSimFaults(dir, env),
     io,

@@ -10,6 +10,7 @@ import { config } from './config.js';
 import { createSimContext, type Command, type SimContext, type SimIo } from './context.js';
 import { controllers } from './controllers.js';
 import { debugLog } from './debug-log.js';
+import { showUnit } from './show-unit.js';
 import { deploy } from './deploy.js';
 import { destroyController, killController } from './destroy-controller.js';
 import { destroyModel } from './destroy-model.js';
@@ -47,6 +48,7 @@ const COMMANDS: Record<string, Command> = {
   'destroy-controller': destroyController,
   'kill-controller': killController,
   'debug-log': debugLog,
+  'show-unit': showUnit,
 };
 
 /** Which function a subcommand name means in this flavour (`run` is an action in 3.x, exec in 2.9). */

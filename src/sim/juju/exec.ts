@@ -1,9 +1,12 @@
 import { listFlag, parseArgs, stringFlag } from '../args.js';
+import { charmWorldOf } from '../lifecycle.js';
 import { SimCommandFailure } from '../failure.js';
-import { readSimState } from '../state.js';
+import { updateSimState } from '../state.js';
+import { runVaultCommand } from '../vault/cli.js';
+import { failedTasksError } from './actions.js';
 import { stringify, type Command, spec } from './context.js';
-import { resolveModel } from './lookup.js';
-import { nextTaskIds, unitOrLeader } from './tasks.js';
+import { renderInputOf, resolveModel } from './lookup.js';
+import { unitOrLeader } from './tasks.js';
 
 /** 3.x `juju exec` and 2.9 `juju run`: a shell command on units; the simulator echoes it as run. */
 export const exec: Command = async (ctx, args) => {
@@ -22,31 +25,45 @@ export const exec: Command = async (ctx, args) => {
       { u: 'unit' },
     ),
   );
-  const command = [...parsed.positional, ...parsed.rest].join(' ');
-  const state = await readSimState(ctx.dir);
-  const { model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
-  const units = [
-    ...listFlag(parsed, 'unit').map((u) => unitOrLeader(model, u)),
-    ...listFlag(parsed, 'application').flatMap((a) => Object.keys(model.applications[a]?.units ?? {})),
-  ];
-  if (units.length === 0)
-    throw new SimCommandFailure(
-      'You must specify a target, either through --all, --machine, --application or --unit',
-      2,
+  const argv = [...parsed.positional, ...parsed.rest];
+  const command = argv.join(' ');
+  // `--unit a,b`: a comma-separated list; given twice, the last one wins (a string flag, not a repeatable one)
+  const unitFlag = listFlag(parsed, 'unit').at(-1);
+  const result = await updateSimState(ctx.dir, (state) => {
+    const { controller, model } = resolveModel(state, ctx, stringFlag(parsed, 'model'));
+    const units = [
+      ...(unitFlag ? unitFlag.split(',').map((u) => unitOrLeader(model, u)) : []),
+      ...listFlag(parsed, 'application').flatMap((a) => Object.keys(model.applications[a]?.units ?? {})),
+    ];
+    if (units.length === 0)
+      throw new SimCommandFailure(
+        'You must specify a target, either through --all, --machine, --application or --unit',
+        2,
+      );
+    const first = (state.lastTaskId ?? 0) + 1;
+    state.lastTaskId = first + units.length - 1;
+    const now = ctx.now();
+    const world = charmWorldOf(renderInputOf(ctx, controller, model, now));
+    return Object.fromEntries(
+      units.map((u, i) => {
+        const app = model.applications[u.split('/')[0]!]!;
+        const ran =
+          app.charmName === 'vault'
+            ? runVaultCommand(app, app.units[u]!, argv, now, world.factAt(app, 'initialised'))
+            : undefined;
+        const results = ran
+          ? { 'return-code': ran.code, stdout: ran.stdout, ...(ran.stderr ? { stderr: ran.stderr } : {}) }
+          : { 'return-code': 0, stdout: `simulated: ${command}\n` };
+        return [u, { id: String(first + i), results, status: 'completed', unit: u }];
+      }),
     );
-  const ids = await nextTaskIds(ctx, units.length);
-  const result = Object.fromEntries(
-    units.map((u, i) => [
-      u,
-      {
-        id: ids[i],
-        results: { 'return-code': 0, stdout: `simulated: ${command}\n` },
-        status: 'completed',
-        unit: u,
-      },
-    ]),
-  );
+  });
   ctx.io.stdout(
     stringFlag(parsed, 'format') === 'json' ? `${JSON.stringify(result)}\n` : await stringify(result),
   );
+  const failed = Object.values(result)
+    .filter((r) => r.results['return-code'] !== 0)
+    .map((r) => ({ id: r.id, returnCode: r.results['return-code'] }));
+  const error = ctx.flavour === '3' ? failedTasksError(failed) : undefined;
+  if (error) throw new SimCommandFailure(error);
 };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SimCommandFailure } from '../failure.js';
+import type { RenderInput } from '../lifecycle.js';
 import type { SimController, SimModel, SimState } from '../state.js';
 import { OWNER, type SimContext } from './context.js';
 
@@ -63,5 +64,23 @@ export function newModel(
     applications: {},
     relations: [],
     bundleMachines: {},
+  };
+}
+
+/** The lifecycle's view of `model` at `now` in this invocation's flavour, speed and faults. */
+export function renderInputOf(
+  ctx: SimContext,
+  controller: SimController,
+  model: SimModel,
+  now: number,
+): RenderInput {
+  return {
+    controller,
+    model,
+    flavour: ctx.flavour,
+    version: ctx.version,
+    now,
+    speed: ctx.speed,
+    faults: ctx.faults,
   };
 }
