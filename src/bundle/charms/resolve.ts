@@ -143,3 +143,17 @@ export function localCharmPaths(documents: readonly unknown[], bundleDir: string
     .map((charm) => localCharmPath(charm, bundleDir));
   return [...new Set(paths)].sort();
 }
+
+/**
+ * An overlay file's local charm paths made absolute against the overlay's own folder, as Juju's
+ * `resolveRelativeCharmPath` does while merging (a copy; other documents resolve against the bundle's).
+ */
+export function withCharmPathsFrom(doc: PlainMap, dir: string): PlainMap {
+  const apps = doc.applications;
+  if (!isMap(apps)) return doc;
+  const resolved = Object.entries(apps).map(([name, app]) => {
+    const charm = isMap(app) ? str(app.charm) : undefined;
+    return [name, charm?.startsWith('.') ? { ...(app as PlainMap), charm: localCharmPath(charm, dir) } : app];
+  });
+  return { ...doc, applications: Object.fromEntries(resolved) };
+}
