@@ -77,7 +77,9 @@ function fromCatalogue(
   const fallback = fallbackTrack(name, series)!;
   const why = track
     ? `the catalogue has no track ${q(track)} of charm ${q(name)}`
-    : `charm ${q(charm)} names no track (give it a channel${schema === 'cs' ? ', or --profile' : ''})`;
+    : schema === 'cs'
+      ? `charm ${q(charm)} names no track (--profile names the tracks of cs: charms)`
+      : `charm ${q(charm)} names no track (give it a channel with one, such as 2024.1/stable)`;
   return {
     kind: 'checked',
     meta: charmFor(name, fallback)!,
