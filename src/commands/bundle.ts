@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readCharmsDir, readLocalCharms } from '../bundle/charms/folder.js';
-import { charmNames, localCharmPaths } from '../bundle/charms/resolve.js';
+import { charmNames, localCharmPaths, withCharmPathsFrom } from '../bundle/charms/resolve.js';
 import { isMap } from '../bundle/merge.js';
 import { parseBundleText } from '../bundle/parse.js';
 import { unknownFieldWarnings } from '../bundle/shape.js';
@@ -36,8 +36,10 @@ async function validateFiles(
   const options = { ...given, juju };
   const bundle = await readDocuments(cwd, options.file, 'bundle');
   const overlays = [];
-  for (const file of options.overlay ?? [])
-    overlays.push(...(await readDocuments(cwd, file, 'overlay')).documents);
+  for (const file of options.overlay ?? []) {
+    const overlay = await readDocuments(cwd, file, 'overlay');
+    overlays.push(...overlay.documents.map((doc) => withCharmPathsFrom(doc, dirname(overlay.path))));
+  }
   const [base, ...inline] = bundle.documents;
   const documents = [base, ...inline, ...overlays];
   const bundleDir = dirname(bundle.path);

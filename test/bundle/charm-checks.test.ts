@@ -218,6 +218,13 @@ test('the catalogue: a known track gives errors in Juju words, the charm string 
   t.deepEqual(result.unchecked, []);
 });
 
+test('a Charmhub charm whose channel names no track is checked against the newest, with warnings', (t) => {
+  const yaml = 'applications:\n  k: {charm: keystone, channel: stable, num_units: 1, options: {bogus: 1}}\n';
+  t.deepEqual(verdict(yaml, '3', {}).warnings, [
+    'cannot validate application "k": configuration option "bogus" not found in charm "keystone" (charm "keystone" names no track (give it a channel with one, such as 2024.1/stable); checked against track "2024.1")',
+  ]);
+});
+
 test('the catalogue: a charm it does not know is not checked and is named, never an error', (t) => {
   const yaml =
     'applications:\n  a: {charm: my-charm, num_units: 1, options: {anything: 1}}\n  b: {charm: ch:other, num_units: 1}\nrelations:\n- [a, b]\n';
@@ -262,7 +269,7 @@ test('cs: charms take their track from the profile (--profile); without it, find
       true,
       [],
       [
-        'cannot validate application "rabbitmq-server": configuration option "bogus" not found in charm "cs:xenial/rabbitmq-server" (charm "cs:xenial/rabbitmq-server" names no track (give it a channel, or --profile); checked against track "18.02")',
+        'cannot validate application "rabbitmq-server": configuration option "bogus" not found in charm "cs:xenial/rabbitmq-server" (charm "cs:xenial/rabbitmq-server" names no track (--profile names the tracks of cs: charms); checked against track "18.02")',
       ],
     ],
   );

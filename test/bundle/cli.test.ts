@@ -227,3 +227,23 @@ test("bundle validate --json answers for unreadable and unparsable files too: Ju
   t.is(missing.exitCode, 2);
   t.regex(JSON.parse(missing.stdout).errors[0], /does not exist/);
 });
+
+test('a local charm in an --overlay file is found beside the overlay, as Juju resolves it, and read from there', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'bundle-local-'));
+  await mkdir(join(dir, 'extra', 'mine'), { recursive: true });
+  await writeFile(join(dir, 'extra', 'mine', 'metadata.yaml'), 'name: mine\nrequires:\n  db: mysql-shared\n');
+  const bundle = join(dir, 'bundle.yaml');
+  await writeFile(bundle, 'applications:\n  a: {charm: ./charms/a-charm, num_units: 1}\n');
+  const overlay = join(dir, 'extra', 'overlay.yaml');
+  await writeFile(overlay, 'applications:\n  a:\n  m: {charm: ./mine, num_units: 1, options: {x: 1}}\n');
+  await mkdir(join(dir, 'charms', 'a-charm'), { recursive: true });
+  await writeFile(join(dir, 'charms', 'a-charm', 'metadata.yaml'), 'name: a-charm\n');
+  const result = await runCli(['bundle', 'validate', bundle, '--overlay', overlay]);
+  t.is(
+    result.stdout,
+    'cannot validate application "m": configuration option "x" not found in charm "' +
+      join(dir, 'extra', 'mine') +
+      '"',
+  );
+  t.is(result.exitCode, 1);
+});

@@ -77,7 +77,9 @@ function fromCatalogue(
   const fallback = fallbackTrack(name, series)!;
   const why = track
     ? `the catalogue has no track ${q(track)} of charm ${q(name)}`
-    : `charm ${q(charm)} names no track (give it a channel${schema === 'cs' ? ', or --profile' : ''})`;
+    : schema === 'cs'
+      ? `charm ${q(charm)} names no track (--profile names the tracks of cs: charms)`
+      : `charm ${q(charm)} names no track (give it a channel with one, such as 2024.1/stable)`;
   return {
     kind: 'checked',
     meta: charmFor(name, fallback)!,
@@ -142,4 +144,18 @@ export function localCharmPaths(documents: readonly unknown[], bundleDir: string
     .filter(isLocalCharm)
     .map((charm) => localCharmPath(charm, bundleDir));
   return [...new Set(paths)].sort();
+}
+
+/**
+ * An overlay file's local charm paths made absolute against the overlay's own folder, as Juju's
+ * `resolveRelativeCharmPath` does while merging (a copy; other documents resolve against the bundle's).
+ */
+export function withCharmPathsFrom(doc: PlainMap, dir: string): PlainMap {
+  const apps = doc.applications;
+  if (!isMap(apps)) return doc;
+  const resolved = Object.entries(apps).map(([name, app]) => {
+    const charm = isMap(app) ? str(app.charm) : undefined;
+    return [name, charm?.startsWith('.') ? { ...(app as PlainMap), charm: localCharmPath(charm, dir) } : app];
+  });
+  return { ...doc, applications: Object.fromEntries(resolved) };
 }
