@@ -467,6 +467,13 @@ EOF
     flv=$(curl "${J[@]}" "${MV[@]}" -X POST "$N/flavors" -d '{"flavor":{"name":"smoke.tiny","ram":64,"vcpus":1,"disk":1}}' | jq -r .flavor.id)
   fi
   step "Nova: flavor smoke.tiny id=$flv"
+  if [ -f "$STATE/real-compute" ]; then
+    # the real compute boots only real root file systems: its own image and flavor (compute-up.sh)
+    img=$(curl "${A[@]}" "$G/v2/images?name=lxdstack-lxc&status=active" | jq -r '.images[0].id // empty')
+    flv=$(curl "${A[@]}" "${MV[@]}" "$N/flavors?is_public=None" | jq -r '.flavors[] | select(.name=="lxdstack.lxc") | .id')
+    [ -n "$img" ] && [ -n "$flv" ] || die "the real compute's image or flavor is missing: run compute-up.sh up"
+    step "Nova: the real compute boots image lxdstack-lxc ($img), flavor lxdstack.lxc"
+  fi
   local srv st i
   # remove leftovers of earlier runs (basic list does not need neutron)
   for i in $(curl "${A[@]}" "${MV[@]}" "$N/servers?name=^smoke-" | jq -r '.servers[].id'); do

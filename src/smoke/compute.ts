@@ -109,11 +109,6 @@ const KINDS: Record<ComputeKind, KindPlan> = {
   },
 };
 
-/** The shell program the instance runs for the sum of squares (also run by the unit test under /bin/sh). */
-export function computeScript(marker: string, seed: number, iterations: number): string {
-  return withMarker(KINDS['sum-of-squares'].script(iterations, seed), marker);
-}
-
 function withMarker(loop: string, marker: string): string {
   return [loop, `echo "${marker} $s"`, `echo "${marker} $s" > /dev/console 2>/dev/null || true`].join('\n');
 }
@@ -157,9 +152,4 @@ export function findResult(consoleText: string, marker: string): string | undefi
 /** cloud-init's last line on a console, `Cloud-init v. X finished at ...`, if it is there. */
 export function cloudInitFinishedLine(consoleText: string): string | undefined {
   return /Cloud-init v\. \S+ finished at[^\r\n]*/.exec(consoleText)?.[0];
-}
-
-/** Whether cloud-init's last line is on a console. */
-export function cloudInitFinished(consoleText: string): boolean {
-  return cloudInitFinishedLine(consoleText) !== undefined;
 }

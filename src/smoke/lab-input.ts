@@ -43,7 +43,7 @@ export interface SuiteRequest {
   flavorName?: string;
 }
 
-export const MAX_INSTANCES = 50;
+const MAX_INSTANCES = 50;
 
 /** The suite's input, less the client, the Juju checks and the signal. */
 export function labSuiteInput(request: SuiteRequest): Omit<SmokeInput, 'client' | 'jujuChecks' | 'signal'> {
@@ -52,9 +52,7 @@ export function labSuiteInput(request: SuiteRequest): Omit<SmokeInput, 'client' 
     request.instances !== undefined &&
     !(Number.isInteger(request.instances) && request.instances >= 1 && request.instances <= MAX_INSTANCES)
   )
-    throw new InputError(
-      `--instances: use a whole number from 1 to ${MAX_INSTANCES}, not ${request.instances}.`,
-    );
+    throw new InputError(`--instances: use a whole number from 1 to ${MAX_INSTANCES}.`);
   const lab: Partial<SmokeInput> = spec
     ? {
         // a simulated lab checked against an outside cloud (OS_*) cannot expect the profile's hypervisor

@@ -6,7 +6,7 @@ import { errorMessage } from '../../util/errors.js';
 // The compute check, part one: N instances booted at once, each with a computation of its own in its
 // cloud-init user-data, all to ACTIVE. N is --instances, else max(3, the lab's compute units).
 
-export const DEFAULT_INSTANCES = 3;
+const DEFAULT_INSTANCES = 3;
 
 export const computeBoot: SmokeCheck = {
   name: 'compute-boot',
