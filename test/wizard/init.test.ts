@@ -9,7 +9,6 @@ import { parseYaml } from '../../src/util/yaml.js';
 import { buildSpec } from '../../src/lab/validate.js';
 
 const ENTER = '\r';
-const DOWN = '\x1b[B';
 const SPACE = ' ';
 const CTRL_C = '\x03';
 
@@ -74,16 +73,14 @@ test('tutorial-2016: accepting every default writes the default lab', async (t) 
   t.regex(screen, /nova-compute units: each hosts instances/, 'each question carries its why');
 });
 
-test('modern: asks for the release, not the engine; typed answers land in lab.yaml', async (t) => {
+test('modern: asks neither the engine nor, on noble, the release; typed answers land in lab.yaml', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'wizard-'));
   const keys = [
     'lab-two',
     ENTER, // name
-    ENTER, // target
-    DOWN,
-    ENTER, // release: the second choice
+    ENTER, // target (no release question: noble has 2024.1 only)
     SPACE,
-    ENTER, // components: toggle ceph off
+    ENTER, // components: toggle the dashboard off (ceph is not offered on this host without OSD devices)
     '\b3',
     ENTER, // compute units (no osd question: ceph is off)
     ENTER,
@@ -98,8 +95,9 @@ test('modern: asks for the release, not the engine; typed answers land in lab.ya
   t.is(code, 0, screen);
   const spec = await readLab(join(dir, 'lab.yaml'));
   t.is(spec.name, 'lab-two');
-  t.is(spec.openstackRelease, '2023.2');
+  t.is(spec.openstackRelease, '2024.1');
   t.false(spec.components.ceph);
+  t.false(spec.components.dashboard);
   t.is(spec.sizing.computeUnits, 3);
   t.is(spec.adminPassword, 'pa: ss # word');
   t.notRegex(screen, /Deploy with/);

@@ -51,9 +51,8 @@ test('a maas target asks for the cloud and the machines; typed constraints land 
     DOWN,
     ENTER, // target: maas
     'maas-lab',
-    ENTER, // cloud
-    ENTER, // release
-    ENTER, // components
+    ENTER, // cloud (no release question: noble has 2024.1 only)
+    ENTER, // components (ceph on: a cloud's machines)
     '\b2',
     ENTER, // compute units
     ENTER, // osd units
@@ -89,11 +88,9 @@ test('an existing controller asks whether to place the lab on machines; no means
     DOWN,
     DOWN,
     ENTER, // target: existing-controller
-    ENTER, // controller name
-    ENTER, // release
-    ENTER, // components
+    ENTER, // controller name (no release question: noble has 2024.1 only)
+    ENTER, // components (no ceph offered: no OSD devices named)
     ENTER, // compute units
-    ENTER, // osd units
     ENTER, // machines? (default no)
     ENTER,
     ENTER,
