@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { release } from 'node:os';
 import { errorMessage } from '../util/errors.js';
 import type { LabSpec } from '../lab/schema.js';
@@ -9,6 +9,7 @@ import type { HostFacts, SmokeFact, ToolFact } from './checks.js';
 import { SYSCTL_MINIMUMS } from './checks.js';
 import { removeInstance, waitForIpv4 } from './instances.js';
 import { pathExists } from '../util/fs.js';
+import { resolveOnPath as onPath } from '../util/snap.js';
 
 // The doctor's probes: each reads one fact from the host or LXD, with its own timeout, and never throws
 // (a probe that cannot tell returns what it saw). Pure judgement lives in checks.ts.
@@ -118,19 +119,6 @@ export async function probeServer(client: LxdClient): Promise<HostFacts['server'
   } catch (error) {
     return { error: errorMessage(error) };
   }
-}
-
-async function onPath(file: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, file);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  return undefined;
 }
 
 /** A tool named by an environment variable (a stand-in such as the simulator) or found on PATH, and its version. */

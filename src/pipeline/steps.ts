@@ -39,7 +39,8 @@ export interface ExecuteOptions {
   retryDelayMs?: number;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Wait `ms`, or reject with InterruptedError as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new InterruptedError());
     const timer = setTimeout(() => {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { VAULT_LADDER } from '../juju/post-deployment.js';
 import type { LabSpec } from '../lab/schema.js';
 import type { Ledger } from '../state/ledger.js';
-import { InterruptedError, JobError, formatDuration } from '../util/errors.js';
+import { JobError, formatDuration } from '../util/errors.js';
 import { pathExists, writeFileAtomic } from '../util/fs.js';
 import type { VaultApi } from '../vault/api.js';
-import type { Step, StepIo } from './steps.js';
+import { sleep, type Step, type StepIo } from './steps.js';
 import type { VaultPort, VaultUnit } from './vault-adapter.js';
 
 // Deploy's vault and TLS steps (modern profile). With `vault.unlock: manual` the charm README's
@@ -48,21 +48,6 @@ const isLadder = (message: string) => Object.values(VAULT_LADDER).some((m) => me
 /** Every vault unit past the ladder: unsealed, authorised, with a CA. */
 const allActive = (units: readonly VaultUnit[]) =>
   units.length > 0 && units.every((u) => u.workload === 'active');
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new InterruptedError());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Poll until vault's leader has an address and shows where it is on the ladder (its service runs). */
 async function vaultUnitsUp(input: VaultStepsInput, io: StepIo): Promise<VaultUnit[]> {

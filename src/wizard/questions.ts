@@ -161,19 +161,27 @@ export async function askLabAnswers(
       ),
     );
   }
-  if (facts.releases.length > 1) {
+  // the releases that have charms for the lab's series
+  const releases = facts.channels ? Object.keys(facts.channels[base.series] ?? {}) : facts.releases;
+  if (releases.length > 1) {
     await ask('openstackRelease', () =>
       select(
         {
           message: message('OpenStack release', 'openstackRelease'),
-          choices: facts.releases.map((r) => ({ value: r, name: r })),
+          choices: releases.map((r) => ({ value: r, name: r })),
           default: base.openstackRelease,
         },
         io(),
       ),
     );
   }
-  const optional = Object.keys(facts.components) as (keyof LabSpec['components'])[];
+  // A ceph that needs block devices is offered on a cloud's machines; on this host it comes on by
+  // naming them in storage.osdDevices (cinder needs ceph).
+  const scaleOut = kind === 'maas' || kind === 'lxd-cluster';
+  const needsDevices = (c: string) => !facts.directoryOsds && (c === 'ceph' || c === 'cinder');
+  const optional = (Object.keys(facts.components) as (keyof LabSpec['components'])[]).filter(
+    (c) => scaleOut || !needsDevices(c),
+  );
   if (optional.length > 0 && !has(fixed, 'components')) {
     const asComponents = (chosen: readonly string[]) =>
       Object.fromEntries(optional.map((c) => [c, chosen.includes(c)]));
@@ -189,7 +197,7 @@ export async function askLabAnswers(
         choices: optional.map((c) => ({
           value: c,
           name: c,
-          checked: base.components[c],
+          checked: base.components[c] || (scaleOut && c === 'ceph' && !facts.directoryOsds),
           description: why(`components.${c}`),
         })),
       },

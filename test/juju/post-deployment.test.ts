@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { actionOutcome } from '../../src/juju/actions.js';
 import { createJujuClient } from '../../src/juju/client.js';
 import { VAULT_LADDER, postDeploymentAdvice } from '../../src/juju/post-deployment.js';
+import { parseStatus } from '../../src/juju/status.js';
+import { formatStatusReport, statusReport } from '../../src/juju/status-report.js';
 
 // The post-deployment vocabulary: action outputs of both flavours, the advice for units waiting on
 // vault, and secret action parameters reaching juju only in a params file.
@@ -76,4 +78,35 @@ process.stdout.write(JSON.stringify({ 'vault/0': { id: '1', results: { 'return-c
   t.deepEqual(seen.argv.slice(0, 5), ['run', '-m', 'lab:openstack', 'vault/leader', 'authorize-charm']);
   t.is(seen.params.trim(), 'token: s.secret-token');
   t.is(seen.mode, 0o600);
+});
+
+test('status names the units waiting on vault and what to run', (t) => {
+  const unit = (message: string, current = 'blocked') => ({
+    'workload-status': { current, message },
+    'juju-status': { current: 'idle' },
+    leader: true,
+  });
+  const status = parseStatus({
+    model: { name: 'openstack' },
+    machines: {},
+    applications: {
+      vault: { charm: 'vault', units: { 'vault/0': unit(VAULT_LADDER.uninitialised) } },
+      'ovn-central': {
+        charm: 'ovn-central',
+        units: {
+          'ovn-central/0': unit(
+            "'ovsdb-peer' incomplete, 'certificates' awaiting server certificate data",
+            'waiting',
+          ),
+        },
+      },
+      keystone: { charm: 'keystone', units: { 'keystone/0': unit('Unit is ready', 'active') } },
+    },
+  });
+  const report = statusReport('lxdstack:openstack', status, false, { vaultManual: true });
+  t.is(report.advice.length, 2);
+  t.regex(report.advice[0]!, /^ovn-central\/0: waits for vault's certificates/);
+  t.regex(report.advice[1]!, /^vault\/0: vault waits for its post-deployment steps: run `lxdstack deploy`/);
+  const lines = formatStatusReport(report, '');
+  t.true(lines.includes('Next:'));
 });

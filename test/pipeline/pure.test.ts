@@ -51,3 +51,38 @@ test('summaries state SIMULATION, the dashboard, credentials, next commands and 
     '  - LXD profile juju-openstack',
   ]);
 });
+
+test("the deploy summary says vault's auto unlock is lab only, and where a manual unlock's keys are", (t) => {
+  const summary = (unlock: 'auto' | 'manual') => {
+    const spec = defaultSpec('modern');
+    spec.vault.unlock = unlock;
+    return deploySummary({
+      spec,
+      simulated: false,
+      cwd: '/lab',
+      credentialsPath: '/lab/.lxdstack/openstack-lab/admin-password',
+      results: [],
+      commandSuffix: '',
+    });
+  };
+  t.true(
+    summary('auto').some((l) =>
+      /^Vault: .*vault\.unlock: auto.*lab-only setting, never for production/.test(l),
+    ),
+  );
+  t.true(
+    summary('manual').includes(
+      'Vault:        unsealed by deploy; keys and root token in .lxdstack/openstack-lab/vault-keys.json (mode 0600)',
+    ),
+  );
+  t.false(
+    deploySummary({
+      spec: defaultSpec('tutorial-2016'),
+      simulated: false,
+      cwd: '/lab',
+      credentialsPath: '/lab/x/admin-password',
+      results: [],
+      commandSuffix: '',
+    }).some((l) => l.startsWith('Vault:')),
+  );
+});

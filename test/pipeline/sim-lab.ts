@@ -45,6 +45,8 @@ export async function newSimLab(
       CI: '1',
       LXDSTACK_SIM_SPEED: '0',
       LXDSTACK_LOG_DIR: join(cwd, 'logs'),
+      // the lab's own home: a simulated strict juju's staging folder goes there, not in the real home
+      HOME: join(cwd, 'home'),
       ...extraEnv,
     },
   };
