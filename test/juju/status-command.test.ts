@@ -75,7 +75,9 @@ test('status of a lab: the lab model by default, labelled as a simulation, with 
   const cwd = await mkdtemp(join(tmpdir(), 'lxdstack-status-lab-'));
   const spec = defaultSpec('tutorial-2016');
   await writeFile(join(cwd, 'lab.yaml'), renderLabYaml(spec));
-  await deployTutorial(join(labStateDir(join(cwd, 'lab.yaml'), spec.name), 'sim'), { unitErrors: [{ unit: 'keystone/0' }] });
+  await deployTutorial(join(labStateDir(join(cwd, 'lab.yaml'), spec.name), 'sim'), {
+    unitErrors: [{ unit: 'keystone/0' }],
+  });
   const result = await runCli(['status', '--simulate'], { cwd, env: { PATH: process.env.PATH } });
   t.is(result.exitCode, 0, result.stderr);
   t.regex(result.stdout, /^SIMULATION: /);
