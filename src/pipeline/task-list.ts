@@ -6,8 +6,9 @@ import { executeStep, type ExecuteOptions, type Step, type StepOutcome } from '.
 
 // The listr2 task graph of a lifecycle command: the default renderer on a terminal, the simple renderer
 // (a plain log, one line per event) without one, in CI, or on a terminal that reports no width. Prompts
-// never happen in here: commands ask before. Titles and progress lines are wrapped at word boundaries to
-// the terminal's width (80 when it reports none), so no renderer breaks a word in two.
+// never happen in here: commands ask before. On a terminal, titles and progress lines are wrapped at word
+// boundaries to its width (80 when it reports 0), so no renderer breaks a word in two; a log written to
+// a file or pipe keeps one line per event, for grep.
 
 export interface StepResult {
   step: Step;
@@ -40,8 +41,9 @@ export function useDefaultRenderer(ctx: CommandContext): boolean {
   return ctx.interactive && !ctx.env.CI && columns > 0;
 }
 
-/** Word-wrapped to `width`, continuation lines indented under the first. */
+/** Word-wrapped to `width` (Infinity: not at all), continuation lines indented under the first. */
 function wrapped(text: string, width: number): string {
+  if (width === Infinity) return text;
   return wrapAnsi(text, Math.max(20, width), { hard: false, trim: true }).replaceAll('\n', '\n  ');
 }
 
@@ -54,15 +56,13 @@ export async function runStepList(
 ): Promise<StepResult[]> {
   const results: StepResult[] = [];
   // listr2 puts an icon and indentation before each title, and more before a progress line.
-  const width = terminalWidth(ctx.stdout);
+  const width = ctx.interactive ? terminalWidth(ctx.stdout) : Infinity;
   const title = (text: string) => wrapped(text, width - 4);
-  const fancy = useDefaultRenderer(ctx);
-  // The plain log prints `↓ TITLE [SKIPPED: REASON]` on one line: wrap the whole, keep the reason. The
-  // default renderer shows the reason on a line of its own under the title (collapseSkips: false).
+  // The plain renderer prints `↓ TITLE [SKIPPED: REASON]` on one line: wrap the whole, keep the reason.
+  // (The default renderer shows the reason under the title: collapseSkips is off.)
   const skipReason = (stepTitle: string, reason: string) => {
     const head = `${stepTitle} [SKIPPED: `;
     const line = title(`${head}${reason}]`);
-    if (fancy) return wrapped(reason, width - 8);
     // a title too long to share its line with the reason: the reason starts on the next line
     return line.startsWith(head) ? line.slice(head.length, -1) : `\n  ${wrapped(reason, width - 4)}`;
   };
@@ -94,9 +94,9 @@ export async function runStepList(
       },
     })),
     {
-      renderer: fancy ? 'default' : 'simple',
+      renderer: useDefaultRenderer(ctx) ? 'default' : 'simple',
       fallbackRenderer: 'simple',
-      fallbackRendererCondition: !fancy,
+      fallbackRendererCondition: !useDefaultRenderer(ctx),
       registerSignalListeners: false,
       exitOnError: true,
       rendererOptions: { logger, collapseSkips: false },

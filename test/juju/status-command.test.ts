@@ -102,5 +102,6 @@ test('status of a simulated lab never deployed says to deploy it first', async (
     result.stderr,
     /The simulated lab has no model lxdstack:openstack \(controller lxdstack not found\): run `lxdstack deploy --simulate` first\./,
   );
-  t.is(result.stdout, '');
+  // with --json the error is the one document on stdout
+  t.like(JSON.parse(result.stdout), { error: { code: 'failure', exitCode: 1 } });
 });

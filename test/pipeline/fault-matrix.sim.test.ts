@@ -139,13 +139,18 @@ test.serial(
       'juju-status.json',
       'debug-log.txt',
       'lxd.txt',
-      'lab/reports/smoke-report.html',
     ]) {
       t.true(
         listing.stdout.split('\n').some((line) => line.endsWith(`/${entry}`)),
         `the tarball holds ${entry}`,
       );
     }
+    // each smoke run keeps its own report folder
+    t.regex(
+      listing.stdout,
+      /\/lab\/reports\/[^/]+\/smoke-report\.html$/m,
+      'the tarball holds the smoke report',
+    );
     t.false(listing.stdout.includes('admin-password'));
     const contents = await execa('tar', ['-xzOf', join(lab.cwd, 'diag.tar.gz')]);
     noSecret(t, contents.stdout);

@@ -47,7 +47,7 @@ test('summaries state SIMULATION, the dashboard, credentials, next commands and 
   t.true(lines.some((l) => l.includes('.lxdstack/openstack-lab/admin-password (mode 0600)')));
   t.true(lines.some((l) => l.startsWith('  lxdstack teardown --simulate')));
   t.deepEqual(teardownSummary({ simulated: false, leftovers: ['LXD profile juju-openstack'] }), [
-    'Teardown finished, but 1 thing(s) remain; remove them by hand:',
+    'Teardown finished, but 1 thing remains; remove it by hand:',
     '  - LXD profile juju-openstack',
   ]);
 });
