@@ -1,5 +1,6 @@
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
+import { pendingBundleChanges } from '../juju/bundle-diff.js';
 import { ControllerNotFoundError, ModelNotFoundError } from '../juju/errors.js';
 import { assessReadiness, waitForReady, type ReadyResult } from '../juju/readiness.js';
 import { InterruptedError, JobError, formatDuration } from '../util/errors.js';
@@ -41,11 +42,6 @@ export function progressOf(digest: StatusDigest, elapsedMs: number): WaitProgres
       }))
       .sort((a, b) => a.application.localeCompare(b.application)),
   };
-}
-
-/** Readiness rules for a lab: applications the bundle gives no units are expected to have none. */
-export function expectedUnitsOf(unitless: readonly string[]): Record<string, number> {
-  return Object.fromEntries(unitless.map((name) => [name, 0]));
 }
 
 /** Juju-level smoke checks from one status digest. Pure. */
@@ -175,18 +171,26 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
         throw error;
       }
     },
-    isReady: async (controller, model, unitless) => {
-      const rules = {
-        settleMs: 0,
-        stallMs: Number.POSITIVE_INFINITY,
-        expectedUnits: expectedUnitsOf(unitless),
-      };
+    bundlePending: async ({ controller, model, bundlePath, overlays }) => {
+      try {
+        const diff = await (
+          await client()
+        ).diffBundle({ model: qualified(controller, model), bundlePath, overlays });
+        return pendingBundleChanges(diff);
+      } catch (error) {
+        if (error instanceof ModelNotFoundError || error instanceof ControllerNotFoundError)
+          return ['the model does not exist'];
+        throw error;
+      }
+    },
+    isReady: async (controller, model, expectedUnits) => {
+      const rules = { settleMs: 0, stallMs: Number.POSITIVE_INFINITY, expectedUnits };
       return (
         assessReadiness(await status(controller, model), undefined, Date.now(), rules).verdict.kind ===
         'ready'
       );
     },
-    waitForReady: async ({ controller, model, timeoutMs, unitless, onProgress }) => {
+    waitForReady: async ({ controller, model, timeoutMs, expectedUnits, onProgress }) => {
       const juju = await client();
       const counting: JujuClient = {
         ...juju,
@@ -199,7 +203,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
         timeoutMs,
         settleMs: options.settleMs,
         stallMs: Math.max(timeoutMs / 3, 60_000),
-        expectedUnits: expectedUnitsOf(unitless),
+        expectedUnits,
         onProgress: (digest, elapsedMs) => onProgress(progressOf(digest, elapsedMs)),
         ...(options.signal ? { signal: options.signal } : {}),
       });
