@@ -41,7 +41,7 @@ export async function runScale(options: ScaleOptions, ctx: CommandContext): Prom
       ledger: session.ledger,
       ports,
       units,
-      unitless: plan.paths.unitless,
+      expectedUnits: plan.paths.units,
       waitTimeoutMs: session.simulated ? 10 * 60_000 : 60 * 60_000,
     });
     const flags = [labFlags(options), session.simulated ? '--simulate' : ''].filter(Boolean).join(' ');

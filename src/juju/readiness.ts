@@ -22,7 +22,10 @@ export interface ReadinessRules {
   /** Nothing changed for this long while not ready: stalled. */
   stallMs: number;
   exceptions?: readonly ReadinessException[];
-  /** Units each principal application must have (from the bundle); absent: at least one. */
+  /**
+   * Units each principal application must have at least (the bundle's num_units; 0 for a subordinate);
+   * an application named here but missing from the model is not ready. Not named: no count is required.
+   */
   expectedUnits?: Readonly<Record<string, number>>;
   /** Active units must also show a message starting with one of these (OpenStack charms: "Unit is ready"). */
   readyMessages?: readonly string[];
@@ -146,12 +149,16 @@ export function blockingReasons(status: JujuStatus, rules: ReadinessRules): stri
       );
     }
   }
+  for (const [name, expected] of Object.entries(rules.expectedUnits ?? {})) {
+    if (expected > 0 && !status.applications[name])
+      reasons.push(`${name}: not in the model (0 of ${expected} units)`);
+  }
   for (const app of Object.values(status.applications)) {
     if (app.life === 'dying' || app.life === 'dead') reasons.push(`${app.name}: ${app.life}`);
     const expected = rules.expectedUnits?.[app.name];
     const principalUnits = app.units.filter((u) => status.units[u]?.principal === undefined);
     // Without the bundle's counts an application with no units may be a subordinate nothing relates to yet.
-    if (!app.subordinate && expected !== undefined && principalUnits.length !== expected) {
+    if (!app.subordinate && expected !== undefined && principalUnits.length < expected) {
       reasons.push(`${app.name}: ${principalUnits.length} of ${expected} units`);
     }
     let leaders = 0;

@@ -40,11 +40,6 @@ export function progressOf(digest: StatusDigest, elapsedMs: number): WaitProgres
   };
 }
 
-/** Readiness rules for a lab: applications the bundle gives no units are expected to have none. */
-export function expectedUnitsOf(unitless: readonly string[]): Record<string, number> {
-  return Object.fromEntries(unitless.map((name) => [name, 0]));
-}
-
 /** Juju-level smoke checks from one status digest. */
 export function jujuChecksOf(digest: StatusDigest, unitless: readonly string[]): JujuCheck[] {
   const apps = Object.entries(digest.applications).filter(

@@ -20,6 +20,8 @@ export interface RenderedPaths {
   applications: string[];
   /** Applications the bundle gives no units (unrelated subordinates such as the 2016 spell's ntp). */
   unitless: string[];
+  /** Units per application as the bundle asks (0 for the unitless): readiness requires them. */
+  units: Record<string, number>;
 }
 
 export interface DeployInput {
@@ -249,12 +251,17 @@ export function deploySteps(input: DeployInput): Step[] {
           ]
         : []),
     ],
-    satisfied: async () => {
-      const present = new Set(await ports.juju.applications(controller, model));
-      const missing = rendered.applications.filter((a) => !present.has(a));
-      return missing.length === 0
-        ? `all ${rendered.applications.length} applications are in the model`
-        : undefined;
+    // The bundle's own diff against the model: a deploy killed after adding applications but before
+    // their relations and units is not done. (conjure-up's spell deploys the same bundle.)
+    satisfied: async (io) => {
+      const pending = await ports.juju.bundlePending(deployInput);
+      if (pending.length === 0)
+        return `the model matches the bundle (${rendered.applications.length} applications)`;
+      if (pending[0] !== 'the model does not exist')
+        io.report(
+          `still to deploy: ${pending.slice(0, 3).join('; ')}${pending.length > 3 ? `; +${pending.length - 3} more` : ''}`,
+        );
+      return undefined;
     },
     run: async (io) => {
       if (conjure) {
@@ -285,7 +292,7 @@ export function deploySteps(input: DeployInput): Step[] {
       `${ports.juju.describe.status(controller, model)}  (polled until every unit is active and idle)`,
     ],
     satisfied: async () =>
-      (await ports.juju.isReady(controller, model, rendered.unitless))
+      (await ports.juju.isReady(controller, model, rendered.units))
         ? 'every application is ready'
         : undefined,
     run: async (io) => {
@@ -294,7 +301,7 @@ export function deploySteps(input: DeployInput): Step[] {
         controller,
         model,
         timeoutMs: input.waitTimeoutMs,
-        unitless: rendered.unitless,
+        expectedUnits: rendered.units,
         onProgress: (progress) => io.report(formatProgress(progress)),
       });
       return `ready after ${Math.round((Date.now() - started) / 100) / 10}s`;

@@ -1,10 +1,11 @@
 import pMemoize from 'p-memoize';
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
+import { pendingBundleChanges } from '../juju/bundle-diff.js';
 import { ControllerNotFoundError, ModelNotFoundError } from '../juju/errors.js';
 import { assessReadiness, waitForReady } from '../juju/readiness.js';
 import { compareUnitNames, digestStatus } from '../juju/status.js';
-import { expectedUnitsOf, jujuChecksOf, progressOf, throwUnlessReady } from '../juju/verdicts.js';
+import { jujuChecksOf, progressOf, throwUnlessReady } from '../juju/verdicts.js';
 import { InterruptedError } from '../util/errors.js';
 import { describeCommand } from '../util/run.js';
 import type { CommandRunner } from '../util/runner.js';
@@ -88,18 +89,26 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
         throw error;
       }
     },
-    isReady: async (controller, model, unitless) => {
-      const rules = {
-        settleMs: 0,
-        stallMs: Number.POSITIVE_INFINITY,
-        expectedUnits: expectedUnitsOf(unitless),
-      };
+    bundlePending: async ({ controller, model, bundlePath, overlays }) => {
+      try {
+        const diff = await (
+          await client()
+        ).diffBundle({ model: qualified(controller, model), bundlePath, overlays });
+        return pendingBundleChanges(diff);
+      } catch (error) {
+        if (error instanceof ModelNotFoundError || error instanceof ControllerNotFoundError)
+          return ['the model does not exist'];
+        throw error;
+      }
+    },
+    isReady: async (controller, model, expectedUnits) => {
+      const rules = { settleMs: 0, stallMs: Number.POSITIVE_INFINITY, expectedUnits };
       return (
         assessReadiness(await status(controller, model), undefined, Date.now(), rules).verdict.kind ===
         'ready'
       );
     },
-    waitForReady: async ({ controller, model, timeoutMs, unitless, onProgress }) => {
+    waitForReady: async ({ controller, model, timeoutMs, expectedUnits, onProgress }) => {
       const juju = await client();
       const counting: JujuClient = {
         ...juju,
@@ -112,7 +121,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
         timeoutMs,
         settleMs: options.settleMs,
         stallMs: Math.max(timeoutMs / 3, 60_000),
-        expectedUnits: expectedUnitsOf(unitless),
+        expectedUnits,
         onProgress: (digest, elapsedMs) => onProgress(progressOf(digest, elapsedMs)),
         ...(options.signal ? { signal: options.signal } : {}),
       });

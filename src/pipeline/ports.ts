@@ -30,15 +30,29 @@ export interface JujuPort {
     bundlePath: string;
     overlays: string[];
   }): Promise<void>;
-  /** Applications the model has now (deploy's postcondition); none when the model does not exist. */
+  /** Applications the model has now; none when the model does not exist. */
   applications(controller: string, model: string): Promise<string[]>;
-  /** One status read: ready now? (wait's postcondition). `unitless`: applications the bundle gives no units. */
-  isReady(controller: string, model: string, unitless: readonly string[]): Promise<boolean>;
+  /**
+   * What `juju diff-bundle` says the model still lacks of the bundle (deploy's postcondition), one phrase
+   * each; `['the model does not exist']` when it does not.
+   */
+  bundlePending(input: {
+    controller: string;
+    model: string;
+    bundlePath: string;
+    overlays: string[];
+  }): Promise<string[]>;
+  /** One status read: ready now? (wait's postcondition). `expectedUnits`: the bundle's units per application. */
+  isReady(
+    controller: string,
+    model: string,
+    expectedUnits: Readonly<Record<string, number>>,
+  ): Promise<boolean>;
   waitForReady(input: {
     controller: string;
     model: string;
     timeoutMs: number;
-    unitless: readonly string[];
+    expectedUnits: Readonly<Record<string, number>>;
     onProgress: (progress: WaitProgress) => void;
   }): Promise<void>;
   /** Juju-level smoke checks from one status read (every application active, no unit in error, ...). */

@@ -38,6 +38,16 @@ export function unitlessApplications(bundle: unknown): string[] {
     .sort();
 }
 
+/** Units per application of a (merged) bundle, as num_units gives them (absent: 0). Pure. */
+export function bundleUnitCounts(bundle: unknown): Record<string, number> {
+  if (!isMap(bundle)) return {};
+  const apps = bundle.applications ?? bundle.services;
+  if (!isMap(apps)) return {};
+  return Object.fromEntries(
+    Object.entries(apps).map(([name, app]) => [name, isMap(app) ? numUnits(app) : 0]),
+  );
+}
+
 /** Applications of a (merged) bundle. Pure. */
 export function bundleApplicationNames(bundle: unknown): string[] {
   if (!isMap(bundle)) return [];
@@ -90,6 +100,7 @@ export async function planLab(
       spellDir: join(labDirectory, 'spell'),
       applications: bundleApplicationNames(merged),
       unitless: unitlessApplications(merged),
+      units: bundleUnitCounts(merged),
     },
   };
 }

@@ -32,12 +32,14 @@ export function scaleSteps(input: {
   ledger: Ledger;
   ports: LabPorts;
   units: number;
-  unitless: readonly string[];
+  /** The bundle's units per application; the compute count becomes `units`. */
+  expectedUnits: Readonly<Record<string, number>>;
   waitTimeoutMs: number;
 }): Step[] {
   const { spec, ports, units } = input;
   const { controller, model } = spec;
   const current = () => ports.juju.unitCount(controller, model, COMPUTE_APPLICATION);
+  const expectedUnits = { ...input.expectedUnits, [COMPUTE_APPLICATION]: units };
   const scale: Step = {
     name: 'scale',
     title: `Scale ${COMPUTE_APPLICATION} to ${units} unit${units === 1 ? '' : 's'}`,
@@ -72,7 +74,7 @@ export function scaleSteps(input: {
     title: 'Wait for readiness',
     commands: () => [ports.juju.describe.status(controller, model)],
     satisfied: async () =>
-      (await ports.juju.isReady(controller, model, input.unitless)) && (await current()).length === units
+      (await ports.juju.isReady(controller, model, expectedUnits)) && (await current()).length === units
         ? 'every application is ready'
         : undefined,
     run: async (io) => {
@@ -80,7 +82,7 @@ export function scaleSteps(input: {
         controller,
         model,
         timeoutMs: input.waitTimeoutMs,
-        unitless: input.unitless,
+        expectedUnits,
         onProgress: (p) => io.report(formatProgress(p)),
       });
     },

@@ -22,6 +22,7 @@ const rendered: RenderedPaths = {
   spellDir: '/lab/spell',
   applications: APPS,
   unitless: [],
+  units: Object.fromEntries(APPS.map((app) => [app, 1])),
 };
 
 async function setup(options: { simulated?: boolean } = {}) {

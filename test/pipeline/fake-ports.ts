@@ -65,6 +65,13 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
         for (const app of applications) entry.applications.add(app);
       },
       applications: async (c, m) => [...(world.models.get(key(c, m))?.applications ?? [])],
+      bundlePending: async ({ controller, model }) => {
+        const entry = world.models.get(key(controller, model));
+        if (!entry) return ['the model does not exist'];
+        return applications
+          .filter((a) => !entry.applications.has(a))
+          .map((a) => `application ${a} is not in the model`);
+      },
       isReady: async (c, m) => world.models.get(key(c, m))?.ready ?? false,
       waitForReady: async ({ controller, model, onProgress }) => {
         await act('wait');

@@ -23,6 +23,7 @@ const rendered: RenderedPaths = {
   spellDir: '/lab/spell',
   applications: APPS,
   unitless: [],
+  units: { keystone: 1 },
 };
 
 async function lifecycle(simulatedStrict: boolean) {

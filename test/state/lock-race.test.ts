@@ -137,7 +137,7 @@ for (const [start, prepare] of Object.entries(STARTS)) {
       );
       // Every loser was told who holds the lab, and nothing else went wrong.
       const messages = new Set(
-        busy.map((b) => b.replace(/pid \d+/, 'pid N').replace(/since \S+/, 'since T')),
+        busy.map((b) => b.replace(/pid \d+/, 'pid N').replace(/since \S+?\. /, 'since T. ')),
       );
       t.deepEqual(
         [...messages],
