@@ -36,6 +36,7 @@ import {
 } from './read-stage.js';
 import { verifyRelations, type RelationContext } from './relations.js';
 import { bundleApplications, numUnits, placementList, shapeErrors, yamlBool } from './shape.js';
+import { counted } from '../util/text.js';
 
 export type { CharmSource } from './charms/resolve.js';
 
@@ -203,7 +204,7 @@ function verifyPlacement(
         ctx.errors.push(`placement ${q(directive)} refers to an application not defined in this bundle`);
       } else if (placement.unit !== undefined && placement.unit >= numUnits(target)) {
         ctx.errors.push(
-          `placement ${q(directive)} specifies a unit greater than the ${numUnits(target)} unit(s) started by the target application`,
+          `placement ${q(directive)} specifies a unit greater than the ${counted(numUnits(target), 'unit')} started by the target application`,
         );
       }
     } else if (placement.kind === 'machine') {

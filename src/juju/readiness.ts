@@ -1,4 +1,5 @@
 import { InterruptedError, errorMessage } from '../util/errors.js';
+import { counted } from '../util/text.js';
 import type { JujuClient } from './client.js';
 import { JujuError } from './errors.js';
 import { digestStatus, type JujuStatus, type StatusDigest } from './status.js';
@@ -159,7 +160,7 @@ export function blockingReasons(status: JujuStatus, rules: ReadinessRules): stri
     const principalUnits = app.units.filter((u) => status.units[u]?.principal === undefined);
     // Without the bundle's counts an application with no units may be a subordinate nothing relates to yet.
     if (!app.subordinate && expected !== undefined && principalUnits.length < expected) {
-      reasons.push(`${app.name}: ${principalUnits.length} of ${expected} units`);
+      reasons.push(`${app.name}: ${principalUnits.length} of ${counted(expected, 'unit')}`);
     }
     let leaders = 0;
     for (const name of app.units) {
@@ -196,10 +197,10 @@ export function stallHint(status: JujuStatus, stalledMs: number): string {
   );
   const noAddress = unstarted.filter((m) => m.instance.current === 'running');
   if (noAddress.length > 0) {
-    return `Machine(s) ${noAddress.map((m) => m.id).join(', ')} run but never got an address: check the LXD bridge and its DHCP (\`lxc network show lxdbr0\`, \`lxc list\` shows no IPv4), and that dnsmasq runs.`;
+    return `${noAddress.length === 1 ? 'Machine' : 'Machines'} ${noAddress.map((m) => m.id).join(', ')} ${noAddress.length === 1 ? 'runs' : 'run'} but never got an address: check the LXD bridge and its DHCP (\`lxc network show lxdbr0\`, \`lxc list\` shows no IPv4), and that dnsmasq runs.`;
   }
   if (unstarted.length > 0) {
-    return `Machine(s) ${unstarted.map((m) => m.id).join(', ')} were never created: check \`lxc list\`, the storage pool (\`lxc storage info\`) and image downloads (\`lxc image list\`, the proxy settings).`;
+    return `${unstarted.length === 1 ? 'Machine' : 'Machines'} ${unstarted.map((m) => m.id).join(', ')} ${unstarted.length === 1 ? 'was' : 'were'} never created: check \`lxc list\`, the storage pool (\`lxc storage info\`) and image downloads (\`lxc image list\`, the proxy settings).`;
   }
   const waitingForMachine = Object.values(status.units).filter(
     (u) => u.workload.message === 'waiting for machine',

@@ -1,4 +1,5 @@
 import { JobError, errorMessage } from '../util/errors.js';
+import { counted } from '../util/text.js';
 import type { Ledger, ResourceKind } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
 import { restoreHostChange, type SysctlAccess } from './host-changes.js';
@@ -49,7 +50,7 @@ export async function removeLabLxdResources(
   }
   if (failures.length > 0) {
     throw new JobError(
-      `Teardown could not undo ${failures.length} LXD change(s); fix the cause and run teardown again (the ledger keeps them).`,
+      `Teardown could not undo ${counted(failures.length, 'LXD change')}; fix the cause and run teardown again (the ledger keeps them).`,
       {
         details: failures,
       },

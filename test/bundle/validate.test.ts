@@ -299,7 +299,7 @@ const cases: Case[] = [
       'invalid placement syntax "new/2"',
       'placement "lxd" refers to an application not defined in this bundle',
       'placement "c/0" refers to an application not defined in this bundle',
-      'placement "a/1" specifies a unit greater than the 1 unit(s) started by the target application',
+      'placement "a/1" specifies a unit greater than the 1 unit started by the target application',
       'placement "9" refers to a machine not defined in this bundle',
     ],
   },

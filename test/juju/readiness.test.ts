@@ -143,7 +143,7 @@ test('fault: a machine that never gets an address stalls with a hint about the L
   if (result.kind !== 'stalled') return;
   t.true(result.reasons.includes('machine 2: pending, running but no address yet'));
   t.true(result.reasons.some((r) => r.startsWith('wordpress/1: waiting "waiting for machine"')));
-  t.regex(result.hint, /Machine\(s\) 2 run but never got an address: check the LXD bridge and its DHCP/);
+  t.regex(result.hint, /Machine 2 runs but never got an address: check the LXD bridge and its DHCP/);
 });
 
 test('fault: a lost agent fails readiness naming the unit and what to check', async (t) => {

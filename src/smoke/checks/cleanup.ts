@@ -1,4 +1,5 @@
 import { errorMessage } from '../../util/errors.js';
+import { counted } from '../../util/text.js';
 import { sleep, type SmokeCheck } from '../registry.js';
 
 // Everything the suite created is deleted again, also after a failure, and is gone (GET answers 404).
@@ -37,9 +38,11 @@ export const cleanup: SmokeCheck = {
       if (remaining.length > 0) await sleep(500);
     }
     if (remaining.length > 0)
-      problems.push(`instance(s) ${remaining.join(', ')} still exist after ${budget.cleanupMs / 1000} s`);
+      problems.push(
+        `${remaining.length === 1 ? 'instance' : 'instances'} ${remaining.join(', ')} still ${remaining.length === 1 ? 'exists' : 'exist'} after ${budget.cleanupMs / 1000} s`,
+      );
     if (problems.length > 0)
       throw new Error(`clean-up incomplete: ${problems.join('; ')}; delete them by hand.`);
-    return `deleted ${created.servers.size} instance(s) (gone: GET answers 404) and ${created.floatingIps.size} floating IP(s)`;
+    return `deleted ${counted(created.servers.size, 'instance')} (gone: GET answers 404) and ${counted(created.floatingIps.size, 'floating IP')}`;
   },
 };

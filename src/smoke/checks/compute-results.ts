@@ -49,7 +49,7 @@ export const computeResults: SmokeCheck = {
         const missing = instances.filter((i) => i.result === undefined);
         for (const instance of missing) instance.error = `no result within ${budget.computeMs / 1000} s`;
         throw new InstancesFailure(
-          `no result on the console of instance(s) ${missing.map((i) => i.index).join(', ')} within ${budget.computeMs / 1000} s; read their console logs.`,
+          `no result on the console of ${missing.length === 1 ? 'instance' : 'instances'} ${missing.map((i) => i.index).join(', ')} within ${budget.computeMs / 1000} s; read ${missing.length === 1 ? 'its console log' : 'their console logs'}.`,
           instances,
         );
       }

@@ -1,4 +1,5 @@
 import type { SmokeCheck } from '../registry.js';
+import { counted } from '../../util/text.js';
 import type { HypervisorType } from '../types.js';
 
 // Nova's hypervisors are up, of the type the lab's profile runs, and as many as its compute units.
@@ -41,7 +42,7 @@ export const hypervisors: SmokeCheck = {
     }
     if (input.computeCount > found.length)
       throw new Error(
-        `${found.length} hypervisor(s) up, ${input.computeCount} expected; check the missing nova-compute units.`,
+        `${counted(found.length, 'hypervisor')} up, ${input.computeCount} expected; check the missing nova-compute units.`,
       );
     return `${found.length} up, type ${types.join(', ')}`;
   },

@@ -1,4 +1,5 @@
 import { Skip, type SmokeCheck } from '../registry.js';
+import { counted } from '../../util/text.js';
 
 // The lab's keypair exists; the instances are booted with it.
 
@@ -11,7 +12,9 @@ export const keypair: SmokeCheck = {
   async run({ client, input, facts }) {
     const keypairs = await client.listKeypairs();
     if (!input.keypairName)
-      throw new Skip(`no keypair name given to look for (${keypairs.length} keypair(s) exist).`);
+      throw new Skip(
+        `no keypair name given to look for (${counted(keypairs.length, 'keypair')} ${keypairs.length === 1 ? 'exists' : 'exist'}).`,
+      );
     const found = keypairs.find((k) => k.name === input.keypairName);
     if (!found)
       throw new Error(`there is no keypair ${input.keypairName}; run the post-deploy configuration.`);
