@@ -76,10 +76,10 @@ test('virtType decides the charm’s virt-type and the LXD profile’s devices; 
 
 test('the image is raw for lxc and named after the series, unless the lab names it', (t) => {
   t.like(imagePlan({ ...defaultSpec('modern'), compute: { virtType: 'lxc' } }), {
-    name: 'jammy-lxc',
+    name: 'noble-lxc',
     diskFormat: 'raw',
   });
-  t.like(imagePlan(defaultSpec('modern')), { name: 'jammy', diskFormat: 'qcow2' });
+  t.like(imagePlan(defaultSpec('modern')), { name: 'noble', diskFormat: 'qcow2' });
   t.is(
     imagePlan({ ...defaultSpec('modern'), compute: { image: { source: 'x', checksum: sha, name: 'mine' } } })
       .name,

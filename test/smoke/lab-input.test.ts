@@ -17,7 +17,7 @@ test('a lab gives the suite its names, its hypervisor type and whether ping can 
   t.like(input, {
     suite: 'full',
     hypervisorType: 'lxc',
-    imageName: 'jammy-lxc',
+    imageName: 'noble-lxc',
     flavorName: 'm1.tiny',
     keypairName: 'ubuntu-keypair',
     externalNetworkName: 'ext-net',
