@@ -1,3 +1,4 @@
+import { counted } from '../util/text.js';
 import { parseYaml } from '../util/yaml.js';
 
 // What `juju diff-bundle` says is still to do: the deploy step's postcondition. The model matches the
@@ -24,7 +25,7 @@ export function pendingBundleChanges(diffYaml: string): string[] {
       if (field === 'num_units' && isMap(values) && Number(values.model) >= Number(values.bundle)) continue;
       pending.push(
         field === 'num_units' && isMap(values)
-          ? `${name} has ${String(values.model)} of ${String(values.bundle)} units`
+          ? `${name} has ${String(values.model)} of ${counted(Number(values.bundle), 'unit')}`
           : `${name}: ${field} differs`,
       );
     }

@@ -152,7 +152,7 @@ export function blockingReasons(status: JujuStatus, rules: ReadinessRules): stri
   }
   for (const [name, expected] of Object.entries(rules.expectedUnits ?? {})) {
     if (expected > 0 && !status.applications[name])
-      reasons.push(`${name}: not in the model (0 of ${expected} units)`);
+      reasons.push(`${name}: not in the model (0 of ${counted(expected, 'unit')})`);
   }
   for (const app of Object.values(status.applications)) {
     if (app.life === 'dying' || app.life === 'dead') reasons.push(`${app.name}: ${app.life}`);

@@ -36,7 +36,7 @@ test('missing applications, units and relations are pending; extras in the model
   ].join('\n');
   t.deepEqual(pendingBundleChanges(diff), [
     'application glance is not in the model',
-    'nova-compute has 0 of 1 units',
+    'nova-compute has 0 of 1 unit',
     'relation nova-compute:amqp - rabbitmq-server:amqp is missing',
   ]);
 });
@@ -65,7 +65,7 @@ test('readiness waits for an application of the bundle that the model does not h
     expectedUnits: { keystone: 1, 'nova-compute': 1, glance: 1, ntp: 0 },
   }).verdict;
   t.deepEqual(verdict.kind === 'waiting' && verdict.reasons, [
-    'glance: not in the model (0 of 1 units)',
-    'nova-compute: 0 of 1 units',
+    'glance: not in the model (0 of 1 unit)',
+    'nova-compute: 0 of 1 unit',
   ]);
 });

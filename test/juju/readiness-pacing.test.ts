@@ -73,11 +73,11 @@ test('stall hints tell a container never created from one that got no address', 
   const stalledNever = assessReadiness(pendingMachine('pending'), never.history, 5_000, rules).verdict;
   t.regex(
     stalledNever.kind === 'stalled' ? stalledNever.hint : '',
-    /Machine\(s\) 0 were never created: check `lxc list`, the storage pool/,
+    /Machine 0 was never created: check `lxc list`, the storage pool/,
   );
   const noIp = assessReadiness(pendingMachine('running'), undefined, 0, rules);
   const stalledNoIp = assessReadiness(pendingMachine('running'), noIp.history, 5_000, rules).verdict;
-  t.regex(stalledNoIp.kind === 'stalled' ? stalledNoIp.hint : '', /run but never got an address/);
+  t.regex(stalledNoIp.kind === 'stalled' ? stalledNoIp.hint : '', /Machine 0 runs but never got an address/);
   t.deepEqual(stalledNoIp.kind === 'stalled' && stalledNoIp.reasons, [
     'machine 0: pending, running but no address yet',
     'a/0: waiting "waiting for machine" (agent allocating)',
