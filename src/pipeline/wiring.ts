@@ -9,6 +9,7 @@ import { nestedLxdPort } from '../lxd/nested-lab-port.js';
 import { simCloudsVariable } from '../sim/clouds.js';
 import { simulatorEnv } from '../sim/env.js';
 import { simulatedLxdPort } from '../sim/lxd.js';
+import { simVaultFetch } from '../sim/vault-fetch.js';
 import { describeCommand } from '../util/run.js';
 import type { CommandRunner } from '../util/runner.js';
 import { createVaultApi } from '../vault/api.js';
@@ -119,12 +120,11 @@ export function createLabPorts(input: WiringInput): LabPorts {
             ...(input.signal ? { signal: input.signal } : {}),
             runner: await runner(),
           }),
-        // A simulated vault has no HTTP API to reach.
-        ...(session.simulated
-          ? {}
-          : {
-              api: createVaultApi(input.signal ? { signal: input.signal } : {}),
-            }),
+        // A simulated vault's HTTP API is answered in-process by the simulator, not over the network.
+        api: createVaultApi({
+          ...(input.signal ? { signal: input.signal } : {}),
+          ...(session.simulated ? { fetch: simVaultFetch(simulatorStateDir(session.dir), env) } : {}),
+        }),
         ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
       })
     : undefined;
