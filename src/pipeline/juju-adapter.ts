@@ -22,6 +22,8 @@ export interface JujuPortOptions {
   flavour: JujuFlavour;
   /** How often readiness must see the same ready state before it counts (ms of settling). */
   settleMs: number;
+  /** The least time without any change that counts as a stall (a third of the wait, at least this; 60 s). */
+  stallFloorMs?: number;
   /** Counts every `juju status` call made through this port. */
   onStatusCall?: () => void;
   /** Where juju runs when not on this host (the nested layout's outer container). */
@@ -120,7 +122,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       const result = await waitForReady(counting, qualified(controller, model), {
         timeoutMs,
         settleMs: options.settleMs,
-        stallMs: Math.max(timeoutMs / 3, 60_000),
+        stallMs: Math.max(timeoutMs / 3, options.stallFloorMs ?? 60_000),
         expectedUnits,
         onProgress: (digest, elapsedMs) => onProgress(progressOf(digest, elapsedMs)),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -96,6 +96,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
     env: engineEnv,
     flavour,
     settleMs: session.simulated ? 0 : 15_000,
+    // a real model may sit still for a minute between hooks; the simulator's wait is bounded by its settings
+    stallFloorMs: session.simulated ? 0 : 60_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
     runner,
