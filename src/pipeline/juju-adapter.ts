@@ -2,6 +2,7 @@ import pMemoize from 'p-memoize';
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
 import { pendingBundleChanges } from '../juju/bundle-diff.js';
+import { publishedRelationData } from '../juju/show-unit.js';
 import { ControllerNotFoundError, ModelNotFoundError } from '../juju/errors.js';
 import { assessReadiness, waitForReady } from '../juju/readiness.js';
 import { compareUnitNames, digestStatus } from '../juju/status.js';
@@ -136,6 +137,13 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       const current = await status(controller, model);
       const units = (current.applications[application]?.units ?? []).slice().sort(compareUnitNames);
       return units.map((name) => current.units[name]?.publicAddress).find((address) => address !== undefined);
+    },
+    publishedData: async (controller, model, application, endpoint) => {
+      const current = await status(controller, model);
+      const unit = (current.applications[application]?.units ?? []).slice().sort(compareUnitNames)[0];
+      if (!unit) return undefined;
+      const doc = await (await client()).showUnit(qualified(controller, model), unit);
+      return publishedRelationData(doc, unit, endpoint);
     },
     statusJson: async (controller, model) => `${JSON.stringify(await status(controller, model), null, 2)}\n`,
     debugLog: async (controller, model, lines) =>

@@ -165,8 +165,16 @@ export function createLabPorts(input: WiringInput): LabPorts {
       adminPassword: session.adminPassword,
       keystoneUrl: async () => {
         const address = await juju.unitAddress(spec.controller, spec.model, 'keystone');
-        // once vault issues certificates, keystone serves https (charm-behaviour.md §2)
-        return address ? `${hasVault ? 'https' : 'http'}://${address}:5000/v3` : undefined;
+        if (!address) return undefined;
+        // keystone says which protocol it serves (https once vault issued its certificate, charm-behaviour.md
+        // §2); before it publishes anything it serves the charm's default, http
+        const published = await juju.publishedData(
+          spec.controller,
+          spec.model,
+          'keystone',
+          'identity-service',
+        );
+        return `${published?.service_protocol ?? 'http'}://${address}:5000/v3`;
       },
       ...(input.signal ? { signal: input.signal } : {}),
     }),

@@ -19,6 +19,7 @@ test('a simulated modern deploy reaches ready with vault active, keystone on htt
   t.is(status.exitCode, 0, status.stdout + status.stderr);
   t.regex(status.stdout, /^Model lxdstack:openstack: ready$/m);
   t.regex(status.stdout, /^vault\s+vault\s+1\/1\s+-\s+Unit is ready \(active: true/m);
+  t.regex(status.stdout, /^Keystone: https:\/\/[\d.]+:5000\/v3 \(as keystone\/0 publishes it\)$/m);
   // keystone's identity-service data, as the charm publishes it once vault has a CA
   let shown = '';
   const code = await runSimJuju(
