@@ -40,6 +40,12 @@ export interface DeployResult {
 const REAL_WAIT_MS = 90 * 60_000;
 const SIMULATED_WAIT_MS = 10 * 60_000;
 
+/** A simulated lab's readiness bound: LXDSTACK_SIM_WAIT_TIMEOUT seconds (checked with the sim settings). */
+function simulatedWaitMs(env: NodeJS.ProcessEnv): number {
+  const seconds = Number(env.LXDSTACK_SIM_WAIT_TIMEOUT);
+  return env.LXDSTACK_SIM_WAIT_TIMEOUT && seconds > 0 ? seconds * 1000 : SIMULATED_WAIT_MS;
+}
+
 /** The flags the next commands need to find the same lab. */
 export function labFlags(options: { answers?: string }): string {
   return options.answers ? `--answers ${options.answers}` : '';
@@ -81,7 +87,7 @@ export async function deployInSession(
     ports,
     rendered: plan.paths,
     simulated: session.simulated,
-    waitTimeoutMs: session.simulated ? SIMULATED_WAIT_MS : REAL_WAIT_MS,
+    waitTimeoutMs: session.simulated ? simulatedWaitMs(ctx.env) : REAL_WAIT_MS,
     onVerified: (outcome) => (smoke = outcome),
     labDirectory: session.dir,
     onSecret: (secret) => session.secrets.push(secret),

@@ -1,6 +1,7 @@
-import { createJujuClient } from '../juju/client.js';
+import { createJujuClient, type JujuClient } from '../juju/client.js';
 import { JujuError, JujuNotFoundError } from '../juju/errors.js';
-import { digestStatus } from '../juju/status.js';
+import { publishedRelationData } from '../juju/show-unit.js';
+import { compareUnitNames, digestStatus, type JujuStatus } from '../juju/status.js';
 import { formatStatusReport, machineSummary, statusReport } from '../juju/status-report.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { simulatorEnv } from '../sim/env.js';
@@ -48,6 +49,20 @@ async function resolveTarget(options: StatusOptions, ctx: CommandContext): Promi
   };
 }
 
+/** Keystone's endpoint with the protocol its first unit publishes on identity-service (https with vault). */
+async function keystoneEndpoint(
+  client: JujuClient,
+  model: string,
+  status: JujuStatus,
+): Promise<{ unit: string; url: string } | undefined> {
+  const unit = (status.applications.keystone?.units ?? []).slice().sort(compareUnitNames)[0];
+  const address = unit ? status.units[unit]?.publicAddress : undefined;
+  if (!unit || !address) return undefined;
+  const published = publishedRelationData(await client.showUnit(model, unit), unit, 'identity-service');
+  if (!published?.service_protocol) return undefined;
+  return { unit, url: `${published.service_protocol}://${address}:5000/v3` };
+}
+
 /** `lxdstack status`: applications (ready/units), machines and what blocks readiness, from the live model. */
 export async function runStatus(options: StatusOptions, ctx: CommandContext): Promise<number> {
   const target = await resolveTarget(options, ctx);
@@ -75,12 +90,14 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
     throw error;
   }
   const report = statusReport(target.model, status, simulated, { vaultManual: target.vaultManual === true });
+  const keystone = await keystoneEndpoint(client, target.model, status);
   if (options.json) {
-    writeLine(ctx.stdout, JSON.stringify(report, null, 2));
+    writeLine(ctx.stdout, JSON.stringify({ ...report, ...(keystone ? { keystone } : {}) }, null, 2));
     return 0;
   }
   if (simulated) writeLine(ctx.stdout, SIMULATION_BANNER);
   for (const line of formatStatusReport(report, machineSummary(digestStatus(status))))
     writeLine(ctx.stdout, line);
+  if (keystone) writeLine(ctx.stdout, `Keystone: ${keystone.url} (as ${keystone.unit} publishes it)`);
   return 0;
 }

@@ -100,6 +100,7 @@ export interface JujuOps {
     trust?: boolean;
   };
   exportBundle: { model: string; filename?: string };
+  showUnit: { model: string; unit: string };
   diffBundle: { model: string; bundlePath: string; overlays?: readonly string[] };
   status: { model: string };
   /** Read the application's config; or set values from `settingsFile` (YAML `{app: {key: value}}`), so values never appear in argv. */
@@ -185,6 +186,10 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         ...(d.trust ? ['--trust'] : []),
         ...(d.dryRun ? ['--dry-run'] : []),
       ];
+    }
+    case 'showUnit': {
+      const s = p as JujuOps['showUnit'];
+      return ['show-unit', '-m', s.model, s.unit, '--format', 'json'];
     }
     case 'exportBundle': {
       const e = p as JujuOps['exportBundle'];

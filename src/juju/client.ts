@@ -9,6 +9,7 @@ import {
   type JujuOps,
 } from './argv.js';
 import { JujuError, errorLineOf, jujuErrorFor } from './errors.js';
+import { parseShowUnit } from './show-unit.js';
 import { parseStatus, type JujuStatus } from './status.js';
 
 // One method per juju command the toolkit runs. Every call: argv array, its own process group, an
@@ -86,6 +87,8 @@ export interface JujuClient {
   switch(target: string): Promise<void>;
   deploy(params: JujuOps['deploy']): Promise<DeployResult>;
   exportBundle(model: string): Promise<string>;
+  /** `juju show-unit` as JSON: the unit's relations and the data each side publishes. */
+  showUnit(model: string, unit: string): Promise<unknown>;
   /** The YAML difference; `{}` when the model matches the bundle. */
   diffBundle(params: JujuOps['diffBundle']): Promise<string>;
   status(model: string): Promise<JujuStatus>;
@@ -120,6 +123,7 @@ const TIMEOUT_OF: Record<JujuOp, keyof JujuTimeouts> = {
   switch: 'quick',
   deploy: 'deploy',
   exportBundle: 'quick',
+  showUnit: 'quick',
   diffBundle: 'quick',
   status: 'status',
   config: 'quick',
@@ -292,6 +296,9 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
         .filter((line) => line.startsWith('- '))
         .map((line) => line.slice(2));
       return { changes, stdout: result.stdout, stderr: result.stderr };
+    },
+    async showUnit(model, unit) {
+      return parseShowUnit((await run('showUnit', { model, unit })).stdout);
     },
     async exportBundle(model) {
       return (await run('exportBundle', { model })).stdout;

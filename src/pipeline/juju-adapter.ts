@@ -2,6 +2,7 @@ import pMemoize from 'p-memoize';
 import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
 import { pendingBundleChanges } from '../juju/bundle-diff.js';
+import { publishedRelationData } from '../juju/show-unit.js';
 import { ControllerNotFoundError, ModelNotFoundError } from '../juju/errors.js';
 import { assessReadiness, waitForReady } from '../juju/readiness.js';
 import { compareUnitNames, digestStatus } from '../juju/status.js';
@@ -22,6 +23,8 @@ export interface JujuPortOptions {
   flavour: JujuFlavour;
   /** How often readiness must see the same ready state before it counts (ms of settling). */
   settleMs: number;
+  /** The least time without any change that counts as a stall (a third of the wait, at least this; 60 s). */
+  stallFloorMs?: number;
   /** Counts every `juju status` call made through this port. */
   onStatusCall?: () => void;
   /** Where juju runs when not on this host (the nested layout's outer container). */
@@ -120,7 +123,7 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       const result = await waitForReady(counting, qualified(controller, model), {
         timeoutMs,
         settleMs: options.settleMs,
-        stallMs: Math.max(timeoutMs / 3, 60_000),
+        stallMs: Math.max(timeoutMs / 3, options.stallFloorMs ?? 60_000),
         expectedUnits,
         onProgress: (digest, elapsedMs) => onProgress(progressOf(digest, elapsedMs)),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -134,6 +137,13 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       const current = await status(controller, model);
       const units = (current.applications[application]?.units ?? []).slice().sort(compareUnitNames);
       return units.map((name) => current.units[name]?.publicAddress).find((address) => address !== undefined);
+    },
+    publishedData: async (controller, model, application, endpoint) => {
+      const current = await status(controller, model);
+      const unit = (current.applications[application]?.units ?? []).slice().sort(compareUnitNames)[0];
+      if (!unit) return undefined;
+      const doc = await (await client()).showUnit(qualified(controller, model), unit);
+      return publishedRelationData(doc, unit, endpoint);
     },
     statusJson: async (controller, model) => `${JSON.stringify(await status(controller, model), null, 2)}\n`,
     debugLog: async (controller, model, lines) =>

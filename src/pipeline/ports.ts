@@ -59,6 +59,13 @@ export interface JujuPort {
   jujuChecks(controller: string, model: string, unitless: readonly string[]): Promise<JujuCheck[]>;
   /** Public address of the first unit of an application (the dashboard's), if it has one. */
   unitAddress(controller: string, model: string, application: string): Promise<string | undefined>;
+  /** What the first unit of an application publishes on its relation at `endpoint`, if anything. */
+  publishedData(
+    controller: string,
+    model: string,
+    application: string,
+    endpoint: string,
+  ): Promise<Record<string, string> | undefined>;
   /** Raw `juju status` JSON text (for logs). */
   statusJson(controller: string, model: string): Promise<string>;
   debugLog(controller: string, model: string, lines: number): Promise<string>;

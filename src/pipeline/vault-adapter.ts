@@ -20,8 +20,8 @@ export interface VaultUnit {
 export interface VaultPort {
   /** vault's units, by unit number; none before deploy. */
   units(): Promise<VaultUnit[]>;
-  /** Vault's HTTP API; absent where the units cannot be reached from here (a simulated lab). */
-  api?: VaultApi;
+  /** Vault's HTTP API at the units (a simulated lab: the simulator's, in-process). */
+  api: VaultApi;
   /** Run a vault action on the leader and return its results; `secret` parameters go in a params file. */
   runAction(action: string, secret?: Record<string, string>): Promise<Record<string, unknown>>;
   /** The exact command of an action, for --dry-run and `lxdstack plan`. */
@@ -36,7 +36,7 @@ export function vaultPort(input: {
   /** `controller:model`. */
   model: string;
   flavour: JujuFlavour;
-  api?: VaultApi;
+  api: VaultApi;
   commandPrefix?: string;
 }): VaultPort {
   const { model } = input;
@@ -58,7 +58,7 @@ export function vaultPort(input: {
         ];
       });
     },
-    ...(input.api ? { api: input.api } : {}),
+    api: input.api,
     async runAction(action, secret) {
       const client = await input.client();
       const params = { model, unit: LEADER, action };

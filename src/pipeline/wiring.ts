@@ -9,6 +9,7 @@ import { nestedLxdPort } from '../lxd/nested-lab-port.js';
 import { simCloudsVariable } from '../sim/clouds.js';
 import { simulatorEnv } from '../sim/env.js';
 import { simulatedLxdPort } from '../sim/lxd.js';
+import { simVaultFetch } from '../sim/vault-fetch.js';
 import { describeCommand } from '../util/run.js';
 import type { CommandRunner } from '../util/runner.js';
 import { createVaultApi } from '../vault/api.js';
@@ -95,6 +96,8 @@ export function createLabPorts(input: WiringInput): LabPorts {
     env: engineEnv,
     flavour,
     settleMs: session.simulated ? 0 : 15_000,
+    // a real model may sit still for a minute between hooks; the simulator's wait is bounded by its settings
+    stallFloorMs: session.simulated ? 0 : 60_000,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onStatusCall ? { onStatusCall: input.onStatusCall } : {}),
     runner,
@@ -119,12 +122,11 @@ export function createLabPorts(input: WiringInput): LabPorts {
             ...(input.signal ? { signal: input.signal } : {}),
             runner: await runner(),
           }),
-        // A simulated vault has no HTTP API to reach.
-        ...(session.simulated
-          ? {}
-          : {
-              api: createVaultApi(input.signal ? { signal: input.signal } : {}),
-            }),
+        // A simulated vault's HTTP API is answered in-process by the simulator, not over the network.
+        api: createVaultApi({
+          ...(input.signal ? { signal: input.signal } : {}),
+          ...(session.simulated ? { fetch: simVaultFetch(simulatorStateDir(session.dir), env) } : {}),
+        }),
         ...(nested ? { commandPrefix: `lxc exec ${container} --` } : {}),
       })
     : undefined;
@@ -163,8 +165,16 @@ export function createLabPorts(input: WiringInput): LabPorts {
       adminPassword: session.adminPassword,
       keystoneUrl: async () => {
         const address = await juju.unitAddress(spec.controller, spec.model, 'keystone');
-        // once vault issues certificates, keystone serves https (charm-behaviour.md §2)
-        return address ? `${hasVault ? 'https' : 'http'}://${address}:5000/v3` : undefined;
+        if (!address) return undefined;
+        // keystone says which protocol it serves (https once vault issued its certificate, charm-behaviour.md
+        // §2); before it publishes anything it serves the charm's default, http
+        const published = await juju.publishedData(
+          spec.controller,
+          spec.model,
+          'keystone',
+          'identity-service',
+        );
+        return `${published?.service_protocol ?? 'http'}://${address}:5000/v3`;
       },
       ...(input.signal ? { signal: input.signal } : {}),
     }),

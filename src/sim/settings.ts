@@ -62,12 +62,20 @@ function cloudsError(value: string): string | undefined {
   }
 }
 
+function waitError(value: string): string | undefined {
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0
+    ? undefined
+    : `"${value}" is not a number of seconds > 0; e.g. 6 (the default is 600)`;
+}
+
 const CHECKS: Record<string, (value: string) => string | undefined> = {
   LXDSTACK_SIM_SPEED: speedError,
   LXDSTACK_SIM_FAULTS: faultsError,
   LXDSTACK_SIM_JUJU_VERSION: (value) =>
     JUJU_VERSION.test(value) ? undefined : `"${value}" is not a Juju version; use e.g. 2.9.46 or 3.6.1`,
   LXDSTACK_SIM_CLOUDS: cloudsError,
+  LXDSTACK_SIM_WAIT_TIMEOUT: waitError,
 };
 
 /** One line per bad setting, each starting with the variable's name; empty when all are usable. */

@@ -120,6 +120,7 @@ test('a bad environment setting exits 2, naming it, before anything is recorded'
     ['LXDSTACK_SIM_FAULTS', '{"unitErrorz": []}', /LXDSTACK_SIM_FAULTS: the unknown key unitErrorz/],
     ['LXDSTACK_SIM_JUJU_VERSION', 'banana', /LXDSTACK_SIM_JUJU_VERSION: "banana" is not a Juju version/],
     ['LXDSTACK_SIM_CLOUDS', 'lab', /LXDSTACK_SIM_CLOUDS: "lab" is not name=type/],
+    ['LXDSTACK_SIM_WAIT_TIMEOUT', '0', /LXDSTACK_SIM_WAIT_TIMEOUT: "0" is not a number of seconds > 0/],
   ] as const) {
     const result = await runCli(['deploy', '--simulate'], { cwd, env: { CI: '1', [name]: value } });
     t.is(result.exitCode, 2, `${name}=${value}`);

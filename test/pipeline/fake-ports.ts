@@ -88,6 +88,7 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
       },
       jujuChecks: async () => [{ name: 'every application active', ok: true, detail: '' }],
       unitAddress: async () => '10.0.0.9',
+      publishedData: async () => undefined,
       statusJson: async () => '{}',
       debugLog: async () => '',
       unitCount: async () => [],

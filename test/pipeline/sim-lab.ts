@@ -7,6 +7,7 @@ import { readSimState, type SimState } from '../../src/sim/state.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { writeLabYaml } from '../../src/lab/labfile.js';
 import { CLI } from '../helpers/cli.js';
+import type { CommandRunner } from '../../src/util/runner.js';
 import { simulatorRunner } from '../helpers/sim-runner.js';
 import { captureContext } from './context.js';
 
@@ -76,9 +77,11 @@ export async function cliInProcess(
   lab: SimLab,
   args: readonly string[],
   env: Record<string, string> = {},
+  /** What plays juju (default: the simulator); tests wrap it to change what juju is handed. */
+  runner: CommandRunner = simulatorRunner,
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const { ctx, stdout, stderr } = captureContext(lab.cwd, { ...process.env, ...lab.env, ...env });
-  const exitCode = await runCommandLine(args, { ...ctx, runner: simulatorRunner });
+  const exitCode = await runCommandLine(args, { ...ctx, runner });
   // The captured streams deliver their last chunk on the next turn of the event loop.
   await new Promise((resolve) => setImmediate(resolve));
   return { exitCode, stdout: stdout(), stderr: stderr() };
