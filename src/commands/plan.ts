@@ -9,6 +9,8 @@ import { computeCaveats, labVirtType } from '../lab/compute.js';
 import { parseYaml } from '../util/yaml.js';
 import { sshKeyProblem } from '../lab/ssh-key.js';
 import { InputError } from '../util/errors.js';
+import { checkExternalNetwork, externalNetworkOnThisHost } from '../lxd/lab-checks.js';
+import { probeHostNetworks } from '../lxd/lab-probes.js';
 
 export interface PlanOptions {
   answers?: string;
@@ -31,6 +33,13 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
   const keyProblem = await sshKeyProblem(session.spec.sshPublicKey, ctx.cwd);
   if (keyProblem?.kind === 'wrong') throw new InputError(`${session.source}: ${keyProblem.message}.`);
   if (keyProblem) writeLine(ctx.stderr, `warning: ${keyProblem.message}.`);
+  // The external bridge is made on this host: a range one of its networks (LXD's bridges included, as
+  // interfaces) already uses is refused, as doctor fails it. A simulated lab makes no bridge.
+  if (externalNetworkOnThisHost(session.spec) && !session.simulated) {
+    const external = checkExternalNetwork(session.spec, { hostNetworks: probeHostNetworks() });
+    if (external.status === 'fail')
+      throw new InputError(`${session.source}: network.externalCidr ${external.measured}; ${external.fix}`);
+  }
   const hasKvm = labHasKvm(session.simulated);
   const plan = await planLab(session.spec, session.dir, session.adminPassword, {
     hasKvm,
