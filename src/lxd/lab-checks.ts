@@ -118,6 +118,23 @@ function checkStaging(facts: LabFacts): CheckResult {
   };
 }
 
+/** The lab's sshPublicKey as plan judges it (lab/ssh-key.ts): a wrong file fails, a missing one warns. */
+export function checkSshKey(
+  path: string,
+  problem: { kind: 'missing' | 'wrong'; message: string } | undefined,
+): CheckResult {
+  const title = `SSH public key ${path}`;
+  if (!problem) return { id: 'ssh-key', title, status: 'pass', measured: 'an OpenSSH public key' };
+  return {
+    id: 'ssh-key',
+    title,
+    status: problem.kind === 'wrong' ? 'fail' : 'warn',
+    // the problem's message starts with the field and path, already in the title
+    measured: problem.message.replace(/^sshPublicKey: \S+ /, ''),
+    fix: "Point sshPublicKey in the lab answers at your .pub file (configure imports it as the instances' keypair).",
+  };
+}
+
 /** The lab's own checks, for the targets they concern. */
 export function evaluateLabChecks(spec: LabSpec, facts: LabFacts, jujuHere: boolean): CheckResult[] {
   const results: CheckResult[] = [];
