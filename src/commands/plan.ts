@@ -15,6 +15,8 @@ import { probeHostNetworks } from '../lxd/lab-probes.js';
 export interface PlanOptions {
   answers?: string;
   json?: boolean;
+  /** The demo's plan: the lab is simulated before its ledger says so. */
+  simulate?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     command: 'plan',
     readOnly: true,
     ...(options.answers ? { answers: options.answers } : {}),
+    ...(options.simulate ? { simulate: true } : {}),
   });
   // Free text the later steps rely on is checked now: a wrong key file is bad input, a missing one a warning
   // (a simulated lab never imports it).
