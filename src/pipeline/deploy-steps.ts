@@ -129,14 +129,13 @@ export function deploySteps(input: DeployInput): Step[] {
     },
   };
 
+  const notThisHostsLxd = `the target is ${spec.target.kind} (cloud ${spec.target.cloud}): this host's LXD is not used`;
   const prepareLxd: Step = {
     name: 'prepare-lxd',
     title: 'Prepare LXD',
-    commands: () => ports.lxd.describe.prepare(),
-    satisfied: async () =>
-      remoteTarget
-        ? `the target is ${spec.target.kind} (cloud ${spec.target.cloud}): this host's LXD is not used`
-        : doneEarlier(ledger, 'prepare-lxd'),
+    // plan shows what deploy does: for a remote target, nothing here
+    commands: () => (remoteTarget ? [`(nothing: ${notThisHostsLxd})`] : ports.lxd.describe.prepare()),
+    satisfied: async () => (remoteTarget ? notThisHostsLxd : doneEarlier(ledger, 'prepare-lxd')),
     run: async (io) => {
       const notes = await ports.lxd.prepare(ledger);
       for (const note of notes) io.report(note);
