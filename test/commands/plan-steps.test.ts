@@ -73,3 +73,15 @@ test('localhost: the simulated deploy runs the steps plan listed, in order', asy
     planned.map((s) => s.name),
   );
 });
+
+test("a simulated lab's Expose step and its dashboard line agree: the simulated address answers nowhere", async (t) => {
+  const lab = await newSimLab();
+  const run = await cli(lab, ['deploy', '--simulate']);
+  t.is(run.exitCode, 0, run.stderr);
+  t.regex(
+    run.stdout,
+    /Expose the cloud to this host \[SKIPPED: SIMULATION: the simulated addresses answer nowhere/,
+  );
+  t.notRegex(run.stdout, /reachable from this host/);
+  t.regex(run.stdout, /Dashboard: +http:\/\/\S+\/horizon {2}\(simulated address: nothing answers there\)/);
+});
