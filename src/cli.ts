@@ -199,6 +199,7 @@ export function buildProgram(run: (runner: Runner) => Promise<void>, ctx: Comman
     )
     .option('--dir <dir>', 'where the demo lab lives (default: a new temporary folder)')
     .option('--keep', 'leave the demo lab deployed (skip teardown)')
+    .option('--json', 'print one JSON document on stdout (progress goes to stderr)')
     .action((opts) => run(async (ctx) => (await import('./commands/demo.js')).runDemo(opts, ctx)));
 
   return program;

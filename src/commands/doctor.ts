@@ -10,6 +10,8 @@ import { checksPassed, type CheckResult } from '../lxd/checks.js';
 import { createLxdClient } from '../lxd/client.js';
 import { runDoctorChecks } from '../lxd/doctor.js';
 import { computeHostCheck } from '../lxd/compute-check.js';
+import { checkSshKey } from '../lxd/lab-checks.js';
+import { sshKeyProblem } from '../lab/ssh-key.js';
 import type { AppliedFix } from '../lxd/host-changes.js';
 import type { ModelProfile, PrepareReport } from '../lxd/prepare.js';
 import { parseYaml } from '../util/yaml.js';
@@ -68,7 +70,9 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   };
   const hasKvm = existsSync('/dev/kvm');
   const compute = computeHostCheck(spec, { hasKvm, hasLoopControl: existsSync('/dev/loop-control') });
-  const withCompute = (checks: CheckResult[]) => (compute ? [...checks, compute] : checks);
+  // the key every target's configure step imports, read as plan reads it (relative to this folder)
+  const sshKey = checkSshKey(spec.sshPublicKey, await sshKeyProblem(spec.sshPublicKey, ctx.cwd));
+  const withCompute = (checks: CheckResult[]) => [...checks, ...(compute ? [compute] : []), sshKey];
   let results = withCompute(await runDoctorChecks(input, { client }));
   let fixes: AppliedFix[] | undefined;
 

@@ -4,6 +4,7 @@ import { parseYaml } from '../util/yaml.js';
 import { readFile, rm } from 'node:fs/promises';
 import { adminPasswordPath } from '../lab/credentials.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { LEDGER_FILE, readLedgerState } from '../state/ledger.js';
 import { STATE_FOLDER, labStateDir } from '../util/paths.js';
 import { defaultSpec } from '../lab/defaults.js';
 import { readAnswersFile, renderLabYaml, writeLabYaml } from '../lab/labfile.js';
@@ -102,11 +103,23 @@ function defaultsFrom(previous: Answers | undefined) {
   };
 }
 
-/** The typed password goes to the lab's folder (0600), where deploy looks for it; lab.yaml stays shareable. */
-async function storeTypedPassword(outputPath: string, spec: LabSpec): Promise<string> {
-  const path = adminPasswordPath(labStateDir(outputPath, spec.name));
+/**
+ * The typed password goes to the lab's folder (0600), where deploy looks for it; lab.yaml stays shareable.
+ * A deployed lab keeps the password it has: keystone's admin already uses it, so the file is left alone.
+ */
+async function storeTypedPassword(
+  outputPath: string,
+  spec: LabSpec,
+): Promise<{ path: string; keptDeployed: boolean }> {
+  const directory = labStateDir(outputPath, spec.name);
+  const path = adminPasswordPath(directory);
+  const ledger = await readLedgerState(join(directory, LEDGER_FILE));
+  const deployed = (ledger?.resources ?? []).some((r) => r.state !== 'removed');
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (deployed && existing !== undefined && existing.trim() !== spec.adminPassword)
+    return { path, keptDeployed: true };
   await writeFileAtomic(path, `${spec.adminPassword}\n`, 0o600);
-  return path;
+  return { path, keptDeployed: false };
 }
 
 /** `lxdstack init`: answers (file, flags, --yes, or the wizard) -> a validated, commented lab.yaml. */
@@ -133,6 +146,8 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
   let spec: LabSpec;
   /** Where the admin password is, when the wizard took it out of lab.yaml. */
   let passwordFile: string | undefined;
+  /** The typed password was not stored: the deployed lab keeps the one it runs with. */
+  let keptDeployed = false;
   if (options.answers !== undefined || options.yes) {
     const profile = isProfileName(fixed.profile)
       ? fixed.profile
@@ -190,7 +205,7 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
       writeLine(ctx.stdout, '  This host is below the budget: the lab may be slow or fail to settle.');
     if (!(await confirmWrite(outputPath, prompt))) throw new DeclinedError('Nothing written.');
     if (typeof asked.adminPassword === 'string') {
-      passwordFile = await storeTypedPassword(outputPath, spec);
+      ({ path: passwordFile, keptDeployed } = await storeTypedPassword(outputPath, spec));
       const { adminPassword: _inItsOwnFile, ...shareable } = spec;
       spec = shareable;
     }
@@ -217,7 +232,12 @@ export async function runInit(options: InitOptions, ctx: CommandContext): Promis
     ctx.stdout,
     `Wrote ${outputPath} (lab ${spec.name}, profile ${spec.profile}, engine ${spec.engine}).`,
   );
-  if (passwordFile !== undefined) {
+  if (keptDeployed) {
+    writeLine(
+      ctx.stdout,
+      `Lab ${spec.name} is deployed: it keeps its admin password in ${passwordPath}; the password you typed was not used (tear the lab down first to change it).`,
+    );
+  } else if (passwordFile !== undefined) {
     writeLine(ctx.stdout, `The admin password you typed is in ${passwordFile} (mode 0600), not in lab.yaml.`);
   } else if (spec.adminPassword === undefined) {
     writeLine(

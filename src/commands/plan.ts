@@ -9,10 +9,14 @@ import { computeCaveats, labVirtType } from '../lab/compute.js';
 import { parseYaml } from '../util/yaml.js';
 import { sshKeyProblem } from '../lab/ssh-key.js';
 import { InputError } from '../util/errors.js';
+import { checkExternalNetwork, externalNetworkOnThisHost } from '../lxd/lab-checks.js';
+import { probeHostNetworks } from '../lxd/lab-probes.js';
 
 export interface PlanOptions {
   answers?: string;
   json?: boolean;
+  /** The demo's plan: the lab is simulated before its ledger says so. */
+  simulate?: boolean;
 }
 
 /**
@@ -25,12 +29,20 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     command: 'plan',
     readOnly: true,
     ...(options.answers ? { answers: options.answers } : {}),
+    ...(options.simulate ? { simulate: true } : {}),
   });
   // Free text the later steps rely on is checked now: a wrong key file is bad input, a missing one a warning
   // (a simulated lab never imports it).
   const keyProblem = await sshKeyProblem(session.spec.sshPublicKey, ctx.cwd);
   if (keyProblem?.kind === 'wrong') throw new InputError(`${session.source}: ${keyProblem.message}.`);
   if (keyProblem) writeLine(ctx.stderr, `warning: ${keyProblem.message}.`);
+  // The external bridge is made on this host: a range one of its networks (LXD's bridges included, as
+  // interfaces) already uses is refused, as doctor fails it. A simulated lab makes no bridge.
+  if (externalNetworkOnThisHost(session.spec) && !session.simulated) {
+    const external = checkExternalNetwork(session.spec, { hostNetworks: probeHostNetworks() });
+    if (external.status === 'fail')
+      throw new InputError(`${session.source}: network.externalCidr ${external.measured}; ${external.fix}`);
+  }
   const hasKvm = labHasKvm(session.simulated);
   const plan = await planLab(session.spec, session.dir, session.adminPassword, {
     hasKvm,

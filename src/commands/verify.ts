@@ -6,7 +6,8 @@ import {
   type OpenStackCredentials,
 } from '../openstack/credentials.js';
 import { configuredLabCredentials } from '../openstack/lab-credentials.js';
-import { readLedgerState, LEDGER_FILE } from '../state/ledger.js';
+import { readLedgerState, LEDGER_FILE, type LedgerState } from '../state/ledger.js';
+import { labJujuChecks } from '../pipeline/lab-juju-checks.js';
 import { parseReportFormats, renderJsonReport, renderTextReport, writeReports } from '../smoke/report.js';
 import { writeRunReports } from '../smoke/runs.js';
 import { labTopologySvg } from '../smoke/topology.js';
@@ -44,6 +45,7 @@ interface Target {
   credentials?: OpenStackCredentials;
   spec?: LabSpec;
   labDirectory?: string;
+  ledger?: LedgerState;
   simulated: boolean;
   source: string;
 }
@@ -62,7 +64,7 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
     const directory = labStateDir(source, spec.name);
     const ledger = await readLedgerState(join(directory, LEDGER_FILE));
     const simulated = options.simulate === true || ledger?.simulated === true;
-    const lab = { spec, labDirectory: directory, simulated };
+    const lab = { spec, labDirectory: directory, simulated, ...(ledger ? { ledger } : {}) };
     const from = credentialSource({ env: ctx.env, simulated });
     const label = `lab ${spec.name}${simulated ? ' (SIMULATION)' : ''}`;
     if (from.kind === 'none') return { ...lab, source: label };
@@ -104,6 +106,20 @@ export async function runVerify(options: VerifyOptions, output: CommandContext):
   let client: OpenStackClient | undefined;
   // the client gets no abort signal: after Ctrl-C the suite stops waiting, but its clean-up must still reach the cloud
   if (target.credentials) client = await createOpenStackClient(target.credentials);
+  // a deployed lab's juju checks too, as deploy's verify step runs them
+  const jujuChecks =
+    target.spec && target.labDirectory
+      ? await labJujuChecks({
+          spec: target.spec,
+          labDirectory: target.labDirectory,
+          simulated: target.simulated,
+          ledger: target.ledger,
+          env: ctx.env,
+          cwd: ctx.cwd,
+          signal: ctx.signal,
+          ...(ctx.runner ? { runner: ctx.runner } : {}),
+        })
+      : [];
 
   const report = await runSmokeSuite({
     ...labSuiteInput({
@@ -116,6 +132,7 @@ export async function runVerify(options: VerifyOptions, output: CommandContext):
       ...(options.flavor ? { flavorName: options.flavor } : {}),
     }),
     ...(client ? { client } : {}),
+    jujuChecks,
     signal: ctx.signal,
   });
   const secrets = client?.secrets ?? [];

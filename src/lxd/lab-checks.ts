@@ -21,7 +21,13 @@ export interface LabFacts {
 
 const ON_THIS_HOST = new Set(['localhost', 'nested-container']);
 
-function checkExternalNetwork(spec: LabSpec, facts: LabFacts): CheckResult {
+/** Whether the lab's external network lives on this host (its bridge is made here). */
+export function externalNetworkOnThisHost(spec: LabSpec): boolean {
+  return ON_THIS_HOST.has(spec.target.kind);
+}
+
+/** The external CIDR against the host's networks: doctor's check, and plan's refusal. */
+export function checkExternalNetwork(spec: LabSpec, facts: Pick<LabFacts, 'hostNetworks'>): CheckResult {
   const title = `External network ${spec.network.externalCidr}`;
   const external = parseCidr(spec.network.externalCidr);
   const bridge = spec.network.externalBridge;
@@ -112,10 +118,27 @@ function checkStaging(facts: LabFacts): CheckResult {
   };
 }
 
+/** The lab's sshPublicKey as plan judges it (lab/ssh-key.ts): a wrong file fails, a missing one warns. */
+export function checkSshKey(
+  path: string,
+  problem: { kind: 'missing' | 'wrong'; message: string } | undefined,
+): CheckResult {
+  const title = `SSH public key ${path}`;
+  if (!problem) return { id: 'ssh-key', title, status: 'pass', measured: 'an OpenSSH public key' };
+  return {
+    id: 'ssh-key',
+    title,
+    status: problem.kind === 'wrong' ? 'fail' : 'warn',
+    // the problem's message starts with the field and path, already in the title
+    measured: problem.message.replace(/^sshPublicKey: \S+ /, ''),
+    fix: "Point sshPublicKey in the lab answers at your .pub file (configure imports it as the instances' keypair).",
+  };
+}
+
 /** The lab's own checks, for the targets they concern. */
 export function evaluateLabChecks(spec: LabSpec, facts: LabFacts, jujuHere: boolean): CheckResult[] {
   const results: CheckResult[] = [];
-  const onThisHost = ON_THIS_HOST.has(spec.target.kind);
+  const onThisHost = externalNetworkOnThisHost(spec);
   if (onThisHost) results.push(checkExternalNetwork(spec, facts));
   if (onThisHost && spec.storage.osdDevices.length > 0) results.push(checkOsdDevices(spec, facts));
   if (jujuHere) results.push(checkStaging(facts));

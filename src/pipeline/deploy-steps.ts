@@ -129,14 +129,13 @@ export function deploySteps(input: DeployInput): Step[] {
     },
   };
 
+  const notThisHostsLxd = `the target is ${spec.target.kind} (cloud ${spec.target.cloud}): this host's LXD is not used`;
   const prepareLxd: Step = {
     name: 'prepare-lxd',
     title: 'Prepare LXD',
-    commands: () => ports.lxd.describe.prepare(),
-    satisfied: async () =>
-      remoteTarget
-        ? `the target is ${spec.target.kind} (cloud ${spec.target.cloud}): this host's LXD is not used`
-        : doneEarlier(ledger, 'prepare-lxd'),
+    // plan shows what deploy does: for a remote target, nothing here
+    commands: () => (remoteTarget ? [`(nothing: ${notThisHostsLxd})`] : ports.lxd.describe.prepare()),
+    satisfied: async () => (remoteTarget ? notThisHostsLxd : doneEarlier(ledger, 'prepare-lxd')),
     run: async (io) => {
       const notes = await ports.lxd.prepare(ledger);
       for (const note of notes) io.report(note);
@@ -315,8 +314,13 @@ export function deploySteps(input: DeployInput): Step[] {
     title: 'Expose the cloud to this host',
     commands: () =>
       ports.lxd.describe.expose?.() ?? ["(nothing: the cloud's addresses are reachable from here)"],
+    // a simulated cloud's addresses answer nowhere: say so, as the summary's dashboard line does
     satisfied: async () =>
-      ports.lxd.expose ? doneEarlier(ledger, 'expose') : "the cloud's addresses are reachable from this host",
+      ports.lxd.expose
+        ? doneEarlier(ledger, 'expose')
+        : input.simulated
+          ? 'SIMULATION: the simulated addresses answer nowhere; nothing to expose'
+          : "the cloud's addresses are reachable from this host",
     run: async (io) => {
       const dashboardAddress = spec.components.dashboard
         ? await ports.juju.unitAddress(controller, model, 'openstack-dashboard')

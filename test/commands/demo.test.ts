@@ -87,3 +87,42 @@ test('lxdstack demo refuses a folder that already holds a lab, and leaves it alo
   t.is(await readFile(join(dir, 'lab.yaml'), 'utf8'), 'name: mine\nprofile: modern\n');
   await t.throwsAsync(access(join(dir, '.lxdstack')), { code: 'ENOENT' });
 });
+
+test('lxdstack demo --json prints one document: the plan, deploy, verify and teardown summaries', async (t) => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'lxdstack-demo-json-')), 'lab');
+  const result = await runCli(['demo', '--json', '--dir', dir], { env: { CI: '1' }, timeoutMs: 110_000 });
+  t.is(result.exitCode, 0, result.stderr);
+  const demo = JSON.parse(result.stdout) as {
+    dir: string;
+    plan: { valid: boolean; steps: { name: string }[] };
+    deploy: { simulated: boolean; steps: { name: string; state: string }[]; dashboard?: string };
+    verify: { passed: number; failed: number };
+    teardown: { complete: boolean; leftovers: string[] };
+    kept: boolean;
+  };
+  t.is(demo.dir, dir);
+  t.true(demo.plan.valid);
+  t.true(demo.deploy.simulated);
+  // the plan listed exactly the steps the deploy then ran
+  t.deepEqual(
+    demo.deploy.steps.map((s) => s.name),
+    demo.plan.steps.map((s) => s.name),
+  );
+  t.true(demo.verify.passed > 0);
+  t.is(demo.verify.failed, 0);
+  t.true(demo.teardown.complete);
+  t.deepEqual(demo.teardown.leftovers, []);
+  t.false(demo.kept);
+  // the people's progress went to stderr
+  t.regex(result.stderr, /== lxdstack deploy --simulate/);
+});
+
+test('lxdstack demo --json on a folder that holds a lab is an {"error"} document with exit 2', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lxdstack-demo-json-'));
+  await writeFile(join(dir, 'lab.yaml'), 'profile: tutorial-2016\n');
+  const result = await runCli(['demo', '--json', '--dir', dir], { env: { CI: '1' } });
+  t.is(result.exitCode, 2);
+  const document = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+  t.is(document.error.code, 'usage');
+  t.regex(document.error.message, /already exists, so that folder holds a lab/);
+});

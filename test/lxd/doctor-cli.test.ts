@@ -56,3 +56,33 @@ test('bad lab answers are a usage error (exit 2), not a preflight failure', asyn
   const result = await runCli(['doctor'], { cwd, env });
   t.is(result.exitCode, 2, result.stderr);
 });
+
+test("doctor checks the lab's SSH key as plan does: a private key fails naming the .pub, a missing one warns", async (t) => {
+  const { cwd, env } = await bareHost();
+  await writeFile(join(cwd, 'lab.yaml'), 'profile: tutorial-2016\nsshPublicKey: ./id_ed25519\n');
+  await writeFile(
+    join(cwd, 'id_ed25519'),
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n-----END OPENSSH PRIVATE KEY-----\n',
+  );
+  const wrong = await runCli(['doctor', '--json', '--no-container-smoke'], { cwd, env });
+  const checks = (JSON.parse(wrong.stdout) as { checks: { id: string; status: string; measured: string }[] })
+    .checks;
+  const key = checks.find((c) => c.id === 'ssh-key');
+  t.is(key?.status, 'fail');
+  t.regex(
+    key?.measured ?? '',
+    /is not an OpenSSH public key; it is a private key; name the \.pub file beside it/,
+  );
+
+  await writeFile(join(cwd, 'lab.yaml'), 'profile: tutorial-2016\nsshPublicKey: ./nope.pub\n');
+  const missing = await runCli(['doctor', '--no-container-smoke'], { cwd, env });
+  t.regex(
+    missing.stdout,
+    /^WARN {2}SSH public key \.\/nope\.pub: cannot be read; create a key with `ssh-keygen`/m,
+  );
+
+  await writeFile(join(cwd, 'id_ed25519.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA you@host\n');
+  await writeFile(join(cwd, 'lab.yaml'), 'profile: tutorial-2016\nsshPublicKey: ./id_ed25519.pub\n');
+  const good = await runCli(['doctor', '--no-container-smoke'], { cwd, env });
+  t.regex(good.stdout, /^PASS {2}SSH public key \.\/id_ed25519\.pub: an OpenSSH public key$/m);
+});
