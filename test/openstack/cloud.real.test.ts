@@ -217,10 +217,7 @@ test.serial(
       t.true(instance.resultMs! >= instance.bootMs!);
     }
     t.regex(byName.ping!.detail!, /booted without a network/);
-    t.regex(
-      byName.cleanup!.detail!,
-      /deleted 4 instance\(s\) \(gone: GET answers 404\) and 1 floating IP\(s\)/,
-    );
+    t.regex(byName.cleanup!.detail!, /deleted 4 instances \(gone: GET answers 404\) and 1 floating IP$/);
     t.true(report.ok);
     t.deepEqual(await w.client.listServers(`^${prefix}`), []);
     t.deepEqual(computeLeftovers(instances.map((i) => i.id!)), []);
