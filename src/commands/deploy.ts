@@ -7,7 +7,7 @@ import type { LabPorts, SmokeOutcome } from '../pipeline/ports.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
 import { deploySummary, SIMULATION_BANNER } from '../pipeline/summary.js';
 import { runStepList, stepRecords } from '../pipeline/task-list.js';
-import { createLabPorts } from '../pipeline/wiring.js';
+import { commandLabPorts } from '../pipeline/wiring.js';
 import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 
 export interface DeployOptions {
@@ -77,9 +77,7 @@ export async function deployInSession(
       },
     );
   }
-  const ports =
-    options.ports ??
-    createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner });
+  const ports = options.ports ?? commandLabPorts(session, ctx);
   let smoke: SmokeOutcome | undefined;
   const steps = deploySteps({
     spec,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeDiagnostics } from '../pipeline/diagnostics.js';
 import { openLab } from '../pipeline/session.js';
-import { createLabPorts } from '../pipeline/wiring.js';
+import { commandLabPorts } from '../pipeline/wiring.js';
 import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 import { counted } from '../util/text.js';
 
@@ -29,7 +29,7 @@ export async function runLogs(options: LogsOptions, ctx: CommandContext): Promis
   const files = await writeDiagnostics({
     spec: session.spec,
     labDirectory: session.dir,
-    ports: createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner }),
+    ports: commandLabPorts(session, ctx),
     secrets: session.secrets,
     output,
     stdout: ctx.stdout,

@@ -3,7 +3,7 @@ import { deploySteps } from '../pipeline/deploy-steps.js';
 import { openLab } from '../pipeline/session.js';
 import { labHasKvm, planLab } from '../pipeline/render.js';
 import { unitsByMachine } from '../bundle/placement.js';
-import { createLabPorts } from '../pipeline/wiring.js';
+import { commandLabPorts } from '../pipeline/wiring.js';
 import { writeLine, type CommandContext } from '../util/context.js';
 import { computeCaveats, labVirtType } from '../lab/compute.js';
 import { parseYaml } from '../util/yaml.js';
@@ -55,13 +55,7 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
     devices?: object;
   };
   const profileDevices = Object.keys(profile.devices ?? {});
-  const ports = createLabPorts({
-    session,
-    env: ctx.env,
-    signal: ctx.signal,
-    cwd: ctx.cwd,
-    runner: ctx.runner,
-  });
+  const ports = commandLabPorts(session, ctx);
   const steps = deploySteps({
     spec: session.spec,
     ledger: session.ledger,

@@ -3,7 +3,7 @@ import { labHasKvm, planLab } from '../pipeline/render.js';
 import { parseScaleAssignment, scaleSteps } from '../pipeline/scale.js';
 import { SIMULATION_BANNER } from '../pipeline/summary.js';
 import { runStepList, stepRecords } from '../pipeline/task-list.js';
-import { createLabPorts } from '../pipeline/wiring.js';
+import { commandLabPorts } from '../pipeline/wiring.js';
 import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 import { counted } from '../util/text.js';
 import { labFlags } from './deploy.js';
@@ -26,13 +26,7 @@ export async function runScale(options: ScaleOptions, ctx: CommandContext): Prom
   });
   try {
     if (session.simulated) writeLine(human.stdout, SIMULATION_BANNER);
-    const ports = createLabPorts({
-      session,
-      env: ctx.env,
-      signal: ctx.signal,
-      cwd: ctx.cwd,
-      runner: ctx.runner,
-    });
+    const ports = commandLabPorts(session, ctx);
     const plan = await planLab(session.spec, session.dir, session.adminPassword, {
       hasKvm: labHasKvm(session.simulated),
     });

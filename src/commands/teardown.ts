@@ -5,7 +5,7 @@ import type { LabPorts } from '../pipeline/ports.js';
 import { teardownSummary } from '../pipeline/summary.js';
 import { runStepList, stepRecords } from '../pipeline/task-list.js';
 import { teardownSteps } from '../pipeline/teardown-steps.js';
-import { createLabPorts } from '../pipeline/wiring.js';
+import { commandLabPorts } from '../pipeline/wiring.js';
 import { humanContext, writeJson, writeLine, type CommandContext } from '../util/context.js';
 import { labFlags } from './deploy.js';
 
@@ -65,9 +65,7 @@ export async function teardownInSession(
   ctx: CommandContext,
   options: { keepController: boolean; flags: string; ports?: LabPorts },
 ): Promise<TeardownResult> {
-  const ports =
-    options.ports ??
-    createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner });
+  const ports = options.ports ?? commandLabPorts(session, ctx);
   let leftovers: string[] = [];
   const steps = teardownSteps({
     ledger: session.ledger,

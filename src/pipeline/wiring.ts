@@ -11,6 +11,7 @@ import { simulatorEnv } from '../sim/env.js';
 import { simulatedLxdPort } from '../sim/lxd.js';
 import { simVaultFetch } from '../sim/vault-fetch.js';
 import { describeCommand } from '../util/run.js';
+import type { CommandContext } from '../util/context.js';
 import type { CommandRunner } from '../util/runner.js';
 import { createVaultApi } from '../vault/api.js';
 import { cloudPort } from './cloud-adapter.js';
@@ -55,6 +56,11 @@ export interface WiringInput {
   onStatusCall?: () => void;
   /** Where juju and conjure-up run on this host (tests: the simulator in-process); default: processes. */
   runner?: CommandRunner;
+}
+
+/** The ports a command works through: its environment, Ctrl-C signal, folder and runner. */
+export function commandLabPorts(session: WiringInput['session'], ctx: CommandContext): LabPorts {
+  return createLabPorts({ session, env: ctx.env, signal: ctx.signal, cwd: ctx.cwd, runner: ctx.runner });
 }
 
 export function createLabPorts(input: WiringInput): LabPorts {
