@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { LabLockedError } from '../util/errors.js';
 
 // One lock per lab: .lxdstack/<lab>/lock. It appears atomically with its owner record already inside
@@ -112,13 +113,15 @@ export function describeOwner(owner: LockOwner): string {
   return `pid ${owner.pid} running \`lxdstack ${owner.command}\` since ${owner.since}`;
 }
 
+type BreakOutcome = { kind: 'broken' } | { kind: 'breaking'; breaker: string };
+
 /** Remove the stale lock `owner` holds, unless another contender is already doing so. */
-async function breakStaleLock(path: string, owner: LockOwner, self: LockOwner): Promise<void> {
+async function breakStaleLock(path: string, owner: LockOwner, self: LockOwner): Promise<BreakOutcome> {
   const breaker = `${join(path, '..', BREAK_PREFIX)}${tokenOf(owner)}`;
   try {
     await writeFile(breaker, JSON.stringify(self), { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { kind: 'breaking', breaker };
     throw error;
   }
   try {
@@ -128,9 +131,23 @@ async function breakStaleLock(path: string, owner: LockOwner, self: LockOwner): 
   } finally {
     await rm(breaker, { force: true });
   }
+  return { kind: 'broken' };
 }
 
-const ATTEMPTS = 8;
+/**
+ * Whether another contender is still breaking the stale lock. A breaker whose process is gone crashed
+ * half-way; removing it is not safe to do here (a live contender may be creating one by the same name),
+ * so that is for `lxdstack unlock`.
+ */
+async function breakerIsLive(breaker: string): Promise<boolean> {
+  const found = await readOwner(breaker);
+  if (found.kind !== 'owner') return true;
+  return (await holderStatus(found.owner)) === 'running';
+}
+
+// Contenders only wait on each other for the few file operations of a takeover; a machine under heavy
+// load can stretch those to hundreds of milliseconds, so the limit is time, not a count of tries.
+const TAKEOVER_LIMIT_MS = 10_000;
 
 export async function acquireLabLock(labDirectory: string, command: string): Promise<LabLock> {
   await mkdir(labDirectory, { recursive: true, mode: 0o700 });
@@ -138,8 +155,9 @@ export async function acquireLabLock(labDirectory: string, command: string): Pro
   const self = await ownRecord(command);
   const complete = join(labDirectory, `.${LOCK_FILE}.${self.token}.tmp`);
   await writeFile(complete, `${JSON.stringify(self)}\n`, { flag: 'wx', mode: 0o600 });
+  const deadline = Date.now() + TAKEOVER_LIMIT_MS;
   try {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    for (let round = 0; Date.now() < deadline; round++) {
       try {
         await link(complete, path);
         return ownedLock(path, self);
@@ -158,10 +176,19 @@ export async function acquireLabLock(labDirectory: string, command: string): Pro
           `The lab is locked by another lxdstack: ${describeOwner(found.owner)}. Wait for it to finish, or stop it.`,
         );
       }
-      await breakStaleLock(path, found.owner, self);
+      const outcome = await breakStaleLock(path, found.owner, self);
+      if (outcome.kind === 'breaking') {
+        if (!(await breakerIsLive(outcome.breaker))) {
+          throw new LabLockedError(
+            `The lab lock ${path} is stale and a crashed lxdstack left ${outcome.breaker} behind; \`lxdstack unlock\` clears both when no lxdstack is running.`,
+          );
+        }
+        // Jittered so that contenders waiting on the same breaker do not wake in step.
+        await sleep(5 + Math.random() * Math.min(50, 5 * 2 ** round));
+      }
     }
     throw new LabLockedError(
-      `Could not take the lab lock ${path} after ${ATTEMPTS} tries: other lxdstack runs keep taking it, or a crashed one left ${BREAK_PREFIX}* behind; \`lxdstack unlock\` clears it when no lxdstack is running.`,
+      `Could not take the lab lock ${path} within ${TAKEOVER_LIMIT_MS / 1000} s: other lxdstack runs keep taking it; \`lxdstack unlock\` clears it when no lxdstack is running.`,
     );
   } finally {
     await rm(complete, { force: true });
