@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // execa strips the final newline of stdout
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli.js';
 import { REFERENCE_DIR } from './reference.js';
 
 const SPELL_2016 = join(REFERENCE_DIR, 'spell-2016-10-13.yaml');

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { execa } from 'execa';
+import { realpathSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 // tests keep that check honest: the tree as it is passes, and a tree with upward imports fails with
 // the rule each one breaks, so the rule cannot silently stop matching.
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// The repository itself, also when this file runs compiled from dist/test-tree (a mirror of links).
+const ROOT = dirname(realpathSync(fileURLToPath(new URL('../../package.json', import.meta.url))));
 const CONFIG = join(ROOT, '.dependency-cruiser.mjs');
 const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
 

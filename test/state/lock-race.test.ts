@@ -15,25 +15,32 @@ const LOCK_MODULE = fileURLToPath(new URL('../../src/state/lock.ts', import.meta
 const TRIALS = Number(process.env.LOCK_TRIALS ?? 20);
 const CONTENDERS = 5;
 
-// Each child: say "ready", wait for "go", try the lock once and say "holder" or "busy", hold it until
-// told "release".
+// Each child is one contender for all the trials of a test (a Node start per contender per trial
+// cost more CPU than the rest of the file): say "ready"; then per trial, wait for "go <lab folder>",
+// try the lock once and say "holder" or "busy ...", hold it until told "release", say "released".
 const CHILD = `
 import { acquireLabLock } from './lock.mjs';
 import { createInterface } from 'node:readline';
 const lines = createInterface({ input: process.stdin });
-const next = () => new Promise((resolve) => lines.once('line', resolve));
+const queue = [];
+const waiting = [];
+lines.on('line', (line) => (waiting.length ? waiting.shift()(line) : queue.push(line)));
+lines.on('close', () => process.exit(0));
+const next = () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiting.push(resolve)));
 process.stdout.write('ready\\n');
-await next();
-let lock;
-try {
-  lock = await acquireLabLock(process.argv[2], 'deploy');
-  process.stdout.write('holder\\n');
-} catch (error) {
-  process.stdout.write('busy ' + (error.message ?? error) + '\\n');
+for (;;) {
+  const labDir = (await next()).slice('go '.length);
+  let lock;
+  try {
+    lock = await acquireLabLock(labDir, 'deploy');
+    process.stdout.write('holder\\n');
+  } catch (error) {
+    process.stdout.write('busy ' + (error.message ?? error) + '\\n');
+  }
+  await next();
+  await lock?.release();
+  process.stdout.write('released\\n');
 }
-await next();
-await lock?.release();
-process.exit(0);
 `;
 
 let childPath = '';
@@ -52,33 +59,57 @@ test.before(async () => {
   await writeFile(childPath, CHILD);
 });
 
-function firstLine(child: ResultPromise, timeoutMs = 20_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('a contender did not answer')), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const end = buffer.indexOf('\n');
-      if (end === -1) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      resolve(buffer.slice(0, end));
-    };
-    child.stdout!.on('data', onData);
+/** Lines a contender writes, one at a time, in order. */
+function lineReader(child: ResultPromise): (timeoutMs?: number) => Promise<string> {
+  let buffer = '';
+  const lines: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    for (let end = buffer.indexOf('\n'); end !== -1; end = buffer.indexOf('\n')) {
+      const line = buffer.slice(0, end);
+      buffer = buffer.slice(end + 1);
+      const resolve = waiting.shift();
+      if (resolve) resolve(line);
+      else lines.push(line);
+    }
   });
+  return (timeoutMs = 20_000) =>
+    new Promise((resolve, reject) => {
+      const queued = lines.shift();
+      if (queued !== undefined) return resolve(queued);
+      const timer = setTimeout(() => reject(new Error('a contender did not answer')), timeoutMs);
+      waiting.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
 }
 
-/** One race: returns the number of holders. */
-async function race(labDir: string): Promise<{ holders: number; busy: string[] }> {
-  const children = Array.from({ length: CONTENDERS }, () =>
-    execa(process.execPath, [childPath, labDir], { reject: false, stdin: 'pipe', stdout: 'pipe' }),
-  );
-  await Promise.all(children.map((c) => firstLine(c)));
-  const answers = children.map((c) => firstLine(c));
-  for (const child of children) child.stdin!.write('go\n');
+interface Contender {
+  child: ResultPromise;
+  nextLine: (timeoutMs?: number) => Promise<string>;
+}
+
+async function startContenders(): Promise<Contender[]> {
+  const contenders = Array.from({ length: CONTENDERS }, () => {
+    const child = execa(process.execPath, [childPath], { reject: false, stdin: 'pipe', stdout: 'pipe' });
+    return { child, nextLine: lineReader(child) };
+  });
+  const ready = await Promise.all(contenders.map((c) => c.nextLine()));
+  if (ready.some((line) => line !== 'ready'))
+    throw new Error(`a contender did not start: ${ready.join(', ')}`);
+  return contenders;
+}
+
+/** One race: every contender is told "go" at once; returns the number of holders. */
+async function race(contenders: Contender[], labDir: string): Promise<{ holders: number; busy: string[] }> {
+  const answers = contenders.map((c) => c.nextLine());
+  for (const { child } of contenders) child.stdin!.write(`go ${labDir}\n`);
   const results = await Promise.all(answers);
-  for (const child of children) child.stdin!.write('release\n');
-  await Promise.all(children);
+  const released = contenders.map((c) => c.nextLine());
+  for (const { child } of contenders) child.stdin!.write('release\n');
+  await Promise.all(released);
   return {
     holders: results.filter((r) => r === 'holder').length,
     busy: results.filter((r) => r !== 'holder'),
@@ -87,7 +118,7 @@ async function race(labDir: string): Promise<{ holders: number; busy: string[] }
 
 /** A pid that no process has now: a child that has already exited. */
 async function deadPid(): Promise<number> {
-  const child = execa(process.execPath, ['-e', '0']);
+  const child = execa('true');
   await child;
   return child.pid!;
 }
@@ -123,10 +154,15 @@ for (const [start, prepare] of Object.entries(STARTS)) {
     async (t) => {
       const holders: number[] = [];
       const busy: string[] = [];
+      const contenders = await startContenders();
+      t.teardown(async () => {
+        for (const { child } of contenders) child.stdin!.end();
+        await Promise.all(contenders.map((c) => c.child));
+      });
       for (let trial = 0; trial < TRIALS; trial++) {
         const labDir = await mkdtemp(join(tmpdir(), 'lxdstack-lock-lab-'));
         await prepare(labDir);
-        const result = await race(labDir);
+        const result = await race(contenders, labDir);
         holders.push(result.holders);
         busy.push(...result.busy);
       }

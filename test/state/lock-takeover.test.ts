@@ -15,7 +15,7 @@ async function startTimeOf(pid: number): Promise<string> {
 }
 
 async function deadPid(): Promise<number> {
-  const child = execa(process.execPath, ['-e', '0']);
+  const child = execa('true');
   await child;
   return child.pid!;
 }

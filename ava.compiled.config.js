@@ -1,0 +1,7 @@
+// `npm run test:unit`: the same tests compiled to JavaScript by scripts/build-tests.mjs, run without a
+// TypeScript loader (package.json's ava config, with tsx, serves `npx ava FILE.ts`).
+export default {
+  files: ['dist/test-tree/test/**/*.test.js', '!dist/test-tree/test/**/*.real.test.js'],
+  workerThreads: false,
+  timeout: '120s',
+};
