@@ -131,6 +131,20 @@ export interface JujuOps {
 
 export type JujuOp = keyof JujuOps;
 
+/** The private file config values reach juju in (proxy URLs may carry credentials: never in argv). */
+export const CONFIG_FILE_NAME = 'config.yaml';
+/** How a described command names that file: the runner writes it afresh (0600) in a private folder each run. */
+export const DESCRIBED_CONFIG_FILE = `<private folder>/${CONFIG_FILE_NAME}`;
+
+/** Bootstrap's or add-model's params with their config values handed over as the file at `configFile`. */
+export function configInFile<P extends { config?: Record<string, string> }>(
+  params: P,
+  configFile: string,
+): Omit<P, 'config'> & { configFile?: string } {
+  const { config, ...rest } = params;
+  return config && Object.keys(config).length > 0 ? { ...rest, configFile } : rest;
+}
+
 function pairs(flag: string, values: Record<string, string> | undefined): string[] {
   return Object.entries(values ?? {}).flatMap(([k, v]) => [flag, `${k}=${v}`]);
 }

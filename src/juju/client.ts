@@ -1,6 +1,8 @@
 import { describeCommand, type RunResult } from '../util/run.js';
 import { localRunner, type CommandRunner } from '../util/runner.js';
 import {
+  CONFIG_FILE_NAME,
+  configInFile,
   flavourOf,
   jujuArgv,
   unsupportedJujuReason,
@@ -224,16 +226,16 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   /** Config values go to juju in a private file, not argv: proxy URLs may carry a password. */
   async function withConfigFile<P extends { config?: Record<string, string> }>(
     params: P,
-    use: (params: P & { configFile?: string }) => Promise<unknown>,
+    use: (params: Omit<P, 'config'> & { configFile?: string }) => Promise<unknown>,
   ): Promise<void> {
     const { config, ...rest } = params;
     if (!config || Object.keys(config).length === 0) {
-      await use(rest as P);
+      await use(rest);
       return;
     }
     const { stringify } = await import('../util/yaml-lib.js');
-    await runner.withPrivateFile('config.yaml', stringify(config), (configFile) =>
-      use({ ...rest, configFile } as P & { configFile: string }),
+    await runner.withPrivateFile(CONFIG_FILE_NAME, stringify(config), (configFile) =>
+      use(configInFile(params, configFile)),
     );
   }
 
