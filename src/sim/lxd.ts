@@ -101,6 +101,11 @@ export function simulatedLxdPort(input: {
         await updateSimState(simDir, async (state) => {
           state.lxd.containers = state.lxd.containers.filter((c) => c !== record.name);
         });
+        // released only once read back gone, as a real LXD's records are
+        if ((await readSimState(simDir)).lxd.containers.includes(record.name))
+          throw new JobError(
+            `the simulated outer container ${record.name} is still there after its deletion; run teardown again.`,
+          );
         await ledger.releaseResource(record.id);
         notes.push(`SIMULATION: outer container ${record.name} deleted`);
       }
