@@ -368,10 +368,11 @@ async function routerInterfaceOn(
 
 /**
  * What configureCloud made or reused that the cloud no longer has (an image, flavor, keypair, network,
- * subnet, router or the router's tenant interface removed since), one phrase each; none when it is all
- * still there. Read-only: one list call per kind, in parallel (then the router's ports), so a resumed deploy checks the world and not only the ledger. The
- * flavors looked for are m1.tiny (always made) and those this lab recorded; the security rules are not
- * looked at (re-adding one needs the project's default group, which a deleted rule does not remove).
+ * subnet, router or the router's interface on the tenant network, removed since), one phrase each;
+ * none when it is all still there. Read-only: one list call per kind, in parallel, then the router's
+ * ports, so a resumed deploy checks the world and not only the ledger. The flavors looked for are
+ * m1.tiny (always made) and those this lab recorded. The security-group rules are not looked at: they
+ * hang off the project's default group, which would take two more calls for a rule nobody deletes.
  */
 export async function configuredMissing(
   cloud: OpenStackClient,
