@@ -6,6 +6,7 @@ import {
   flavourOf,
   jujuArgv,
   unsupportedJujuReason,
+  type ConfigValues,
   type JujuFlavour,
   type JujuOp,
   type JujuOps,
@@ -84,8 +85,8 @@ export interface JujuClient {
   version(): Promise<JujuVersion>;
   controllers(): Promise<{ controllers: ControllerSummary[]; current?: string }>;
   models(controller?: string): Promise<{ models: ModelSummary[]; current?: string }>;
-  bootstrap(params: JujuOps['bootstrap']): Promise<void>;
-  addModel(params: JujuOps['addModel']): Promise<void>;
+  bootstrap(params: JujuOps['bootstrap'] & ConfigValues): Promise<void>;
+  addModel(params: JujuOps['addModel'] & ConfigValues): Promise<void>;
   switch(target: string): Promise<void>;
   deploy(params: JujuOps['deploy']): Promise<DeployResult>;
   exportBundle(model: string): Promise<string>;
@@ -224,7 +225,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   }
 
   /** Config values go to juju in a private file, not argv: proxy URLs may carry a password. */
-  async function withConfigFile<P extends { config?: Record<string, string> }>(
+  async function withConfigFile<P extends ConfigValues>(
     params: P,
     use: (params: Omit<P, 'config'> & { configFile?: string }) => Promise<unknown>,
   ): Promise<void> {
