@@ -77,8 +77,7 @@ export interface JujuOps {
   bootstrap: {
     cloud: string;
     controller: string;
-    config?: Record<string, string>;
-    /** A private YAML file of config values (proxies may carry credentials: never in argv). */
+    /** A private YAML file of config values (proxies may carry credentials: there is no way to put them in argv). */
     configFile?: string;
     modelDefaults?: Record<string, string>;
     series?: string;
@@ -88,7 +87,6 @@ export interface JujuOps {
     controller?: string;
     model: string;
     cloud?: string;
-    config?: Record<string, string>;
     configFile?: string;
   };
   switch: { target: string };
@@ -131,6 +129,25 @@ export interface JujuOps {
 
 export type JujuOp = keyof JujuOps;
 
+/** Config values, given to bootstrap and add-model: they reach juju only in a private file. */
+export interface ConfigValues {
+  config?: Record<string, string>;
+}
+
+/** The private file config values reach juju in (proxy URLs may carry credentials: never in argv). */
+export const CONFIG_FILE_NAME = 'config.yaml';
+/** How a described command names that file: the runner writes it afresh (0600) in a private folder each run. */
+export const DESCRIBED_CONFIG_FILE = `<private folder>/${CONFIG_FILE_NAME}`;
+
+/** Bootstrap's or add-model's params with their config values handed over as the file at `configFile`. */
+export function configInFile<P extends ConfigValues>(
+  params: P,
+  configFile: string,
+): Omit<P, 'config'> & { configFile?: string } {
+  const { config, ...rest } = params;
+  return config && Object.keys(config).length > 0 ? { ...rest, configFile } : rest;
+}
+
 function pairs(flag: string, values: Record<string, string> | undefined): string[] {
   return Object.entries(values ?? {}).flatMap(([k, v]) => [flag, `${k}=${v}`]);
 }
@@ -157,7 +174,6 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         ...facts.bootstrapNoModel,
         ...(b.series ? facts.bootstrapOs(b.series) : []),
         ...(b.constraints ? ['--constraints', b.constraints] : []),
-        ...pairs('--config', b.config),
         ...(b.configFile ? ['--config', b.configFile] : []),
         ...pairs('--model-default', b.modelDefaults),
       ];
@@ -169,7 +185,6 @@ export function jujuArgv<Op extends JujuOp>(flavour: JujuFlavour, op: Op, params
         a.model,
         ...(a.cloud ? [a.cloud] : []),
         ...(a.controller ? ['--controller', a.controller] : []),
-        ...pairs('--config', a.config),
         ...(a.configFile ? ['--config', a.configFile] : []),
       ];
     }

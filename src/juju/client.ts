@@ -1,9 +1,12 @@
 import { describeCommand, type RunResult } from '../util/run.js';
 import { localRunner, type CommandRunner } from '../util/runner.js';
 import {
+  CONFIG_FILE_NAME,
+  configInFile,
   flavourOf,
   jujuArgv,
   unsupportedJujuReason,
+  type ConfigValues,
   type JujuFlavour,
   type JujuOp,
   type JujuOps,
@@ -82,8 +85,8 @@ export interface JujuClient {
   version(): Promise<JujuVersion>;
   controllers(): Promise<{ controllers: ControllerSummary[]; current?: string }>;
   models(controller?: string): Promise<{ models: ModelSummary[]; current?: string }>;
-  bootstrap(params: JujuOps['bootstrap']): Promise<void>;
-  addModel(params: JujuOps['addModel']): Promise<void>;
+  bootstrap(params: JujuOps['bootstrap'] & ConfigValues): Promise<void>;
+  addModel(params: JujuOps['addModel'] & ConfigValues): Promise<void>;
   switch(target: string): Promise<void>;
   deploy(params: JujuOps['deploy']): Promise<DeployResult>;
   exportBundle(model: string): Promise<string>;
@@ -222,18 +225,18 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
   }
 
   /** Config values go to juju in a private file, not argv: proxy URLs may carry a password. */
-  async function withConfigFile<P extends { config?: Record<string, string> }>(
+  async function withConfigFile<P extends ConfigValues>(
     params: P,
-    use: (params: P & { configFile?: string }) => Promise<unknown>,
+    use: (params: Omit<P, 'config'> & { configFile?: string }) => Promise<unknown>,
   ): Promise<void> {
     const { config, ...rest } = params;
     if (!config || Object.keys(config).length === 0) {
-      await use(rest as P);
+      await use(rest);
       return;
     }
     const { stringify } = await import('../util/yaml-lib.js');
-    await runner.withPrivateFile('config.yaml', stringify(config), (configFile) =>
-      use({ ...rest, configFile } as P & { configFile: string }),
+    await runner.withPrivateFile(CONFIG_FILE_NAME, stringify(config), (configFile) =>
+      use(configInFile(params, configFile)),
     );
   }
 

@@ -3,9 +3,11 @@ import { JobError, errorMessage } from '../util/errors.js';
 import type { Ledger, ResourceRecord } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
 import type { CheckResult, HostChange } from './checks.js';
+import type { LxdProfile } from './types.js';
 import { ipRoutes, routeCommand, type RouteAccess } from './host-route.js';
 import { removeInstance } from './instances.js';
 import { lxcEquivalent } from './lxc.js';
+import { compareProfile } from './prepare.js';
 import { probeSysctl, sysctlPath } from './probes.js';
 
 // doctor --fix: apply each safe fix, recording it in the lab's ledger with the value it replaced, so
@@ -227,5 +229,62 @@ export async function restoreHostChange(
       throw new JobError(
         `restoreHostChange cannot undo a ${record.kind} record; it belongs to another part of teardown.`,
       );
+  }
+}
+
+/**
+ * Read back what `restoreHostChange` undid: what of the record is still there, in a phrase, or undefined
+ * when it is verified gone (or back to its previous value). Teardown releases a record only then: a
+ * delete LXD accepted is not yet proof (an instance still using a bridge, a profile recreated meanwhile).
+ */
+export async function whatRemains(
+  record: ResourceRecord,
+  client: LxdClient,
+  deps: { sysctl?: SysctlAccess } = {},
+): Promise<string | undefined> {
+  const data = record.data ?? {};
+  switch (record.kind) {
+    case 'host-route':
+      // `ip route del` succeeds only once the route is gone (or says it already was)
+      return undefined;
+    case 'sysctl': {
+      if (typeof record.previous !== 'string') return undefined;
+      const now = await (deps.sysctl ?? procSysctl).read(record.name);
+      return now === record.previous
+        ? undefined
+        : `${record.name} is ${now ?? '(unreadable)'}, not ${record.previous}`;
+    }
+    case 'lxd-network-config': {
+      const network = await client.getNetwork(String(data.network));
+      if (!network) return undefined;
+      const previous = typeof record.previous === 'string' ? record.previous : undefined;
+      const now = network.config[String(data.key)];
+      return now === previous
+        ? undefined
+        : `${String(data.key)} is ${now ?? '(unset)'}, not ${previous ?? '(unset)'}`;
+    }
+    case 'lxd-network':
+      return (await client.getNetwork(record.name)) ? 'the network still exists' : undefined;
+    case 'lxd-pool':
+      return (await client.getStoragePool(record.name)) ? 'the storage pool still exists' : undefined;
+    case 'lxd-profile': {
+      const profile = await client.getProfile(record.name);
+      if (!profile) return undefined;
+      const previous = record.previous as Pick<LxdProfile, 'config' | 'devices'> | undefined;
+      if (!previous) return 'the profile still exists';
+      const { dropped, changed } = compareProfile(previous, profile);
+      const differing = [...dropped, ...changed.map((c) => c.key)];
+      return differing.length
+        ? `the profile differs from its previous content (${differing.join(', ')})`
+        : undefined;
+    }
+    case 'lxd-device': {
+      const instance = await client.getInstance(String(data.instance));
+      return instance && String(data.device) in instance.devices ? 'the device is still attached' : undefined;
+    }
+    case 'lxd-instance':
+      return (await client.getInstance(record.name)) ? 'the instance still exists' : undefined;
+    default:
+      return `a ${record.kind} record is not LXD's to verify`;
   }
 }

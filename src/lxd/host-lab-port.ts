@@ -1,4 +1,4 @@
-import { externalBridgeConfig } from './prepare.js';
+import { externalBridgeConfig, poolAndBridgesMissing } from './prepare.js';
 import type { LabSpec } from '../lab/schema.js';
 import type { Ledger } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
@@ -41,6 +41,14 @@ export function realLxdPort(input: {
   return {
     preflight: () => measureHost(spec, input.client, 'needed', input.env, input.labDirectory),
     prepare,
+    preparationMissing: async () => {
+      const client = await input.client();
+      const [missing, profile] = await Promise.all([
+        poolAndBridgesMissing(spec, client, { externalBridge: true }),
+        client.getProfile(profileName),
+      ]);
+      return [...missing, ...(profile ? [] : [`profile ${profileName}`])];
+    },
     applyModelProfile: async (ledger) =>
       (await prepare(ledger)).filter((n) => n.startsWith('profile') || n.startsWith('LXD')),
     removeLabResources: async (ledger) =>

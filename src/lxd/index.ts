@@ -19,6 +19,7 @@ export {
   type SysctlAccess,
 } from './host-changes.js';
 export {
+  poolAndBridgesMissing,
   preparePoolAndBridge,
   prepareLxd,
   compareProfile,

@@ -23,6 +23,12 @@ export interface LxdPort {
   preflight(): Promise<PreflightCheck[]>;
   /** Pool, bridge and the host preparation the spec needs; each creation recorded in the ledger. */
   prepare(ledger: Ledger): Promise<string[]>;
+  /**
+   * What `prepare` made or found that is no longer there (a pool, bridge or profile deleted since, the
+   * outer container stopped), one phrase each; none when the preparation is still in place. Read-only:
+   * one lookup per object, so a resumed deploy checks the world, not only the ledger.
+   */
+  preparationMissing(): Promise<string[]>;
   /** Apply the lab's LXD profile to the model's `juju-<model>` profile (after add-model), read it back. */
   applyModelProfile(ledger: Ledger): Promise<string[]>;
   /** Remove what the ledger says this lab created on LXD (instances, profiles, networks, pools, host values). */

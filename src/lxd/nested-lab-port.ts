@@ -63,6 +63,19 @@ export function nestedLxdPort(input: NestedLxdPortInput): LxdPort {
           : 'inside it: LXD and the engine are ready',
       ];
     },
+    async preparationMissing() {
+      const { poolAndBridgesMissing } = await lxd();
+      const client = await input.client();
+      // the external bridge and the lab's profile live inside the outer container, which must be running
+      const [missing, outer] = await Promise.all([
+        poolAndBridgesMissing(spec, client, { externalBridge: false }),
+        client.getInstance(container),
+      ]);
+      if (!outer) return [...missing, `outer container ${container}`];
+      return outer.status === 'Running'
+        ? missing
+        : [...missing, `a running outer container ${container} (it is ${outer.status})`];
+    },
     async applyModelProfile() {
       const { applyInnerProfile } = await lxd();
       const report = await applyInnerProfile(

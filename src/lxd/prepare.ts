@@ -208,6 +208,23 @@ export async function preparePoolAndBridge(
   };
 }
 
+/** The pool and bridges `preparePoolAndBridge` ensures that LXD no longer has, one phrase each. */
+export async function poolAndBridgesMissing(
+  spec: LabSpec,
+  client: LxdClient,
+  options: { externalBridge: boolean },
+): Promise<string[]> {
+  const bridges = [spec.lxd.bridge, ...(options.externalBridge ? [spec.network.externalBridge] : [])];
+  const [pool, ...networks] = await Promise.all([
+    client.getStoragePool(spec.lxd.storagePool),
+    ...bridges.map((name) => client.getNetwork(name)),
+  ]);
+  return [
+    ...(pool ? [] : [`storage pool ${spec.lxd.storagePool}`]),
+    ...bridges.filter((_, i) => !networks[i]).map((name) => `network ${name}`),
+  ];
+}
+
 export async function prepareLxd(
   spec: LabSpec,
   deps: { client: LxdClient; ledger: Ledger; profileName: string; profile: ModelProfile; dryRun?: boolean },

@@ -2,14 +2,14 @@ import { JobError, errorMessage } from '../util/errors.js';
 import { counted } from '../util/text.js';
 import type { Ledger, ResourceKind } from '../state/ledger.js';
 import type { LxdClient } from './client.js';
-import { restoreHostChange, type SysctlAccess } from './host-changes.js';
+import { restoreHostChange, whatRemains, type SysctlAccess } from './host-changes.js';
 import type { RouteAccess } from './host-route.js';
 import { removeInstance } from './instances.js';
 import { modelProfileName } from './lab-port.js';
 import { lxcEquivalent } from './lxc.js';
 
 // Teardown's LXD part: everything this area recorded in the lab's ledger, newest first, removed or put
-// back to its previous value, each released in the ledger as soon as it is undone.
+// back to its previous value, each released in the ledger once it is read back undone.
 
 export const LXD_RESOURCE_KINDS: readonly ResourceKind[] = [
   'lxd-device',
@@ -42,6 +42,11 @@ export async function removeLabLxdResources(
   for (const record of records) {
     try {
       const command = await restoreHostChange(record, client, deps);
+      const remains = await whatRemains(record, client, deps);
+      if (remains) {
+        failures.push(`${record.kind} ${record.name}: ${remains} after \`${command}\``);
+        continue;
+      }
       await ledger.releaseResource(record.id);
       done.push({ kind: record.kind, name: record.name, command });
     } catch (error) {

@@ -16,6 +16,7 @@ import {
   EXTERNAL_SUBNET,
   KEYPAIR,
   ROUTER,
+  STANDARD_FLAVORS,
   TENANT_NETWORK,
   TENANT_SUBNET,
   firstHost,
@@ -304,10 +305,11 @@ export async function configureCloud(
         dnsNameservers: net.dnsServers,
       }),
   );
-  await c.ensure(
+  const existingRouter = (await client.listRouters({ name: ROUTER }))[0];
+  const routerId = await c.ensure(
     'openstack-router',
     ROUTER,
-    (await client.listRouters({ name: ROUTER }))[0],
+    existingRouter,
     async () => {
       const router = await client.createRouter({ name: ROUTER, externalNetworkId: extNetId });
       await client.addRouterInterface(router.id, tenantSubnetId);
@@ -315,6 +317,12 @@ export async function configureCloud(
     },
     { subnetId: tenantSubnetId },
   );
+  // A router kept while the tenant network was deleted and made again has lost its interface on it.
+  if (existingRouter && !(await routerInterfaceOn(client, routerId, tenantNetId))) {
+    await client.addRouterInterface(routerId, tenantSubnetId);
+    const ours = options.ledger.findResource('openstack-router', ROUTER);
+    if (ours) await options.ledger.commitResource(ours.id, { subnetId: tenantSubnetId });
+  }
 
   const groups = await client.listSecurityGroups({ name: 'default', projectId: token.projectId });
   const group = groups[0];
@@ -347,6 +355,62 @@ export async function configureCloud(
 
   const files = await writeClientFiles(client, spec.name, options.outDir, options.ledger);
   return { items: c.items, files, durationMs: Date.now() - started };
+}
+
+async function routerInterfaceOn(
+  client: OpenStackClient,
+  routerId: string,
+  networkId: string,
+): Promise<boolean> {
+  const ports = await client.listPorts({ deviceId: routerId, networkId });
+  return ports.some((p) => p.device_owner.startsWith('network:router_interface'));
+}
+
+/**
+ * What configureCloud made or reused that the cloud no longer has (an image, flavor, keypair, network,
+ * subnet, router or the router's interface on the tenant network, removed since), one phrase each;
+ * none when it is all still there. Read-only: one list call per kind, in parallel, then the router's
+ * ports, so a resumed deploy checks the world and not only the ledger. The flavors looked for are
+ * m1.tiny (always made) and those this lab recorded. The security-group rules are not looked at: they
+ * hang off the project's default group, which would take two more calls for a rule nobody deletes.
+ */
+export async function configuredMissing(
+  cloud: OpenStackClient,
+  spec: Spec,
+  ledger: Ledger,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const client = signal ? cloud.withSignal(signal) : cloud;
+  const image = imagePlan(spec).name;
+  const [images, flavors, keypairs, networks, subnets, routers] = await Promise.all([
+    client.listImages({ name: image }),
+    client.listFlavors(),
+    client.listKeypairs(),
+    client.listNetworks(),
+    client.listSubnets(),
+    client.listRouters(),
+  ]);
+  const flavorNames = new Set([
+    STANDARD_FLAVORS[0]!.name,
+    ...ledger.liveResources('openstack-flavor').map((r) => r.name),
+  ]);
+  const absent = (kind: string, wanted: Iterable<string>, present: readonly { name: string }[]) =>
+    [...wanted].filter((name) => !present.some((p) => p.name === name)).map((name) => `${kind} ${name}`);
+  const router = routers.find((r) => r.name === ROUTER);
+  const tenant = networks.find((n) => n.name === TENANT_NETWORK);
+  const unlinked =
+    router && tenant && !(await routerInterfaceOn(client, router.id, tenant.id))
+      ? [`router ${ROUTER}'s interface on ${TENANT_NETWORK}`]
+      : [];
+  return [
+    ...(images.some((i) => i.status === 'active') ? [] : [`image ${image}`]),
+    ...absent('flavor', flavorNames, flavors),
+    ...absent('keypair', [KEYPAIR], keypairs),
+    ...absent('network', [EXTERNAL_NETWORK, TENANT_NETWORK], networks),
+    ...absent('subnet', [EXTERNAL_SUBNET, TENANT_SUBNET], subnets),
+    ...absent('router', [ROUTER], routers),
+    ...unlinked,
+  ];
 }
 
 /** clouds.yaml (cloud named after the lab) and novarc, for the `openstack` CLI; both hold the password, so 0600. */

@@ -94,6 +94,10 @@ export function cloudPort(input: {
       });
       return report.items.map((item) => `${item.kind} ${item.name} ${item.action}`);
     },
+    configuredMissing: async (ledger: Ledger) => {
+      const { configuredMissing } = await import('../openstack/configure.js');
+      return configuredMissing(await connect(), spec, ledger, input.signal);
+    },
     removeResources: async (ledger: Ledger) => {
       if (!hasEndpoint) {
         throw new JobError(

@@ -3,7 +3,7 @@ import type { LabSpec } from '../lab/schema.js';
 import { PreflightError, InputError, JobError } from '../util/errors.js';
 import type { Ledger } from '../state/ledger.js';
 import type { LabPorts, SmokeOutcome, WaitProgress } from './ports.js';
-import type { Step } from './steps.js';
+import type { Step, StepIo } from './steps.js';
 import { rootCaStep, vaultUnlockStep } from './vault-steps.js';
 
 // The ordered steps of `lxdstack deploy`, each with its postcondition. Pure construction: the steps
@@ -92,6 +92,25 @@ function doneEarlier(ledger: Ledger, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A step done earlier whose work can be undone behind lxdstack's back (an LXD pool deleted, an image
+ * removed from the cloud): done only while `missing` (one read-only look at the world) finds nothing
+ * gone; else the step runs again, its report line naming what was gone.
+ */
+async function doneEarlierAndInPlace(
+  ledger: Ledger,
+  name: string,
+  io: StepIo,
+  missing: () => Promise<string[]>,
+): Promise<string | undefined> {
+  const done = doneEarlier(ledger, name);
+  if (!done) return undefined;
+  const gone = await missing();
+  if (gone.length === 0) return done;
+  io.report(`gone since it was done: ${gone.join(', ')}; doing it again`);
+  return undefined;
+}
+
 export function deploySteps(input: DeployInput): Step[] {
   const { spec, ledger, ports, rendered } = input;
   const { controller, model } = spec;
@@ -135,7 +154,10 @@ export function deploySteps(input: DeployInput): Step[] {
     title: 'Prepare LXD',
     // plan shows what deploy does: for a remote target, nothing here
     commands: () => (remoteTarget ? [`(nothing: ${notThisHostsLxd})`] : ports.lxd.describe.prepare()),
-    satisfied: async () => (remoteTarget ? notThisHostsLxd : doneEarlier(ledger, 'prepare-lxd')),
+    satisfied: async (io) =>
+      remoteTarget
+        ? notThisHostsLxd
+        : doneEarlierAndInPlace(ledger, 'prepare-lxd', io, () => ports.lxd.preparationMissing()),
     run: async (io) => {
       const notes = await ports.lxd.prepare(ledger);
       for (const note of notes) io.report(note);
@@ -339,7 +361,9 @@ export function deploySteps(input: DeployInput): Step[] {
     commands: () => [
       'OpenStack API calls: images, flavors, keypair, external and tenant networks, router, security rules',
     ],
-    satisfied: async () => ports.cloud.configureUnavailable() ?? doneEarlier(ledger, 'configure'),
+    satisfied: async (io) =>
+      ports.cloud.configureUnavailable() ??
+      doneEarlierAndInPlace(ledger, 'configure', io, () => ports.cloud.configuredMissing(ledger)),
     run: async (io) => {
       const notes = await ports.cloud.configure(ledger);
       for (const note of notes) io.report(note);

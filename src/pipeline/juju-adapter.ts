@@ -1,5 +1,12 @@
 import pMemoize from 'p-memoize';
-import { jujuArgv, type JujuFlavour, type JujuOp, type JujuOps } from '../juju/argv.js';
+import {
+  DESCRIBED_CONFIG_FILE,
+  configInFile,
+  jujuArgv,
+  type JujuFlavour,
+  type JujuOp,
+  type JujuOps,
+} from '../juju/argv.js';
 import type { JujuClient, JujuClientOptions } from '../juju/client.js';
 import { pendingBundleChanges } from '../juju/bundle-diff.js';
 import { publishedRelationData } from '../juju/show-unit.js';
@@ -171,9 +178,14 @@ export function jujuPort(options: JujuPortOptions): JujuPort {
       else await bounded.destroyController({ controller, destroyAllModels: true });
     },
     describe: {
-      bootstrap: ({ cloud, controller, config }) => describe('bootstrap', { cloud, controller, config }),
+      // what really runs: the config values in a private file (see the client's withConfigFile)
+      bootstrap: ({ cloud, controller, config }) =>
+        describe('bootstrap', configInFile({ cloud, controller, config }, DESCRIBED_CONFIG_FILE)),
       addModel: ({ controller, model, cloud, config }) =>
-        describe('addModel', { controller, model, config, ...(cloud ? { cloud } : {}) }),
+        describe(
+          'addModel',
+          configInFile({ controller, model, config, ...(cloud ? { cloud } : {}) }, DESCRIBED_CONFIG_FILE),
+        ),
       deployBundle: ({ controller, model, bundlePath, overlays }) =>
         describe('deploy', { model: qualified(controller, model), bundlePath, overlays }),
       status: (controller, model) => describe('status', { model: qualified(controller, model) }),

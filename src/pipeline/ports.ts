@@ -127,6 +127,8 @@ export interface CloudPort {
   /** Why post-deploy configuration cannot run (no reachable OpenStack endpoint), or undefined. */
   configureUnavailable(): string | undefined;
   configure(ledger: Ledger): Promise<string[]>;
+  /** What configure made that the cloud no longer has, one phrase each (read-only; configure's postcondition). */
+  configuredMissing(ledger: Ledger): Promise<string[]>;
   removeResources(ledger: Ledger): Promise<string[]>;
   verify(input: { jujuChecks: JujuCheck[] }): Promise<SmokeOutcome>;
 }

@@ -51,13 +51,25 @@ export function simulatedLxdPort(input: {
   const profileName = modelProfileName(spec.model);
   // The nested layout's outer container stands in the simulator's LXD; juju runs on this host in its place.
   const outer = spec.target.kind === 'nested-container' ? spec.target.container : undefined;
+  // What the real port's prepare ensures on this host: the nested layout's external bridge is inside its outer container.
+  const standIns = {
+    pools: [spec.lxd.storagePool],
+    networks: [spec.lxd.bridge, ...(outer ? [] : [spec.network.externalBridge])],
+  };
   const outerRecords = (ledger: Ledger) =>
     ledger.liveResources('lxd-instance').filter((r) => r.data?.simulated === true);
   return {
     preflight: () => measureHost(spec, input.client, 'optional', input.env, input.labDirectory),
     prepare: async (ledger) => {
+      const { pools, networks } = standIns;
+      // The simulator's LXD gets the pool and bridges in place of the host's (by name, and kept: the
+      // stand-ins are not this lab's records), so that a resumed deploy can find them gone.
+      await updateSimState(simDir, async (state) => {
+        state.lxd.pools = [...new Set([...(state.lxd.pools ?? []), ...pools])];
+        state.lxd.networks = [...new Set([...(state.lxd.networks ?? []), ...networks])];
+      });
       const notes = [
-        `SIMULATION: host LXD untouched; the simulator stands in for pool ${spec.lxd.storagePool} and bridge ${spec.lxd.bridge}`,
+        `SIMULATION: host LXD untouched; the simulator stands in for pool ${pools.join(', ')} and bridge${networks.length === 1 ? '' : 's'} ${networks.join(', ')}`,
       ];
       if (!outer) return notes;
       const record = await ledger.beginResource({
@@ -73,6 +85,14 @@ export function simulatedLxdPort(input: {
         `SIMULATION: outer container ${outer} stands in the simulator; juju runs on this host in its place`,
       );
       return notes;
+    },
+    preparationMissing: async () => {
+      const { lxd } = await readSimState(simDir);
+      return [
+        ...standIns.pools.filter((p) => !lxd.pools?.includes(p)).map((p) => `storage pool ${p}`),
+        ...standIns.networks.filter((n) => !lxd.networks?.includes(n)).map((n) => `network ${n}`),
+        ...(outer && !lxd.containers.includes(outer) ? [`outer container ${outer}`] : []),
+      ];
     },
     applyModelProfile: async () => {
       const state = await readSimState(simDir);
@@ -101,6 +121,11 @@ export function simulatedLxdPort(input: {
         await updateSimState(simDir, async (state) => {
           state.lxd.containers = state.lxd.containers.filter((c) => c !== record.name);
         });
+        // released only once read back gone, as a real LXD's records are
+        if ((await readSimState(simDir)).lxd.containers.includes(record.name))
+          throw new JobError(
+            `the simulated outer container ${record.name} is still there after its deletion; run teardown again.`,
+          );
         await ledger.releaseResource(record.id);
         notes.push(`SIMULATION: outer container ${record.name} deleted`);
       }

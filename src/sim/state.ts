@@ -97,6 +97,9 @@ export interface SimController {
 export interface SimLxdFacts {
   profiles: string[];
   containers: string[];
+  /** Storage pools and networks the lab's "prepare LXD" stood in for (absent in older state: none). */
+  pools?: string[];
+  networks?: string[];
 }
 
 export interface SimState {

@@ -62,7 +62,7 @@ test('2.9 and 3.x differ exactly where juju-spec.md says they do', (t) => {
     cloud: 'localhost',
     controller: 'lab',
     series: 'jammy',
-    config: { 'apt-http-proxy': 'http://p:3128' },
+    configFile: '/private/config.yaml',
   };
   t.deepEqual(jujuArgv('3', 'bootstrap', bootstrap), [
     'bootstrap',
@@ -71,7 +71,7 @@ test('2.9 and 3.x differ exactly where juju-spec.md says they do', (t) => {
     '--bootstrap-base',
     'ubuntu@22.04',
     '--config',
-    'apt-http-proxy=http://p:3128',
+    '/private/config.yaml',
   ]);
   t.deepEqual(jujuArgv('2.9', 'bootstrap', bootstrap), [
     'bootstrap',
@@ -81,7 +81,7 @@ test('2.9 and 3.x differ exactly where juju-spec.md says they do', (t) => {
     '--bootstrap-series',
     'jammy',
     '--config',
-    'apt-http-proxy=http://p:3128',
+    '/private/config.yaml',
   ]);
   t.deepEqual(jujuArgv('3', 'removeUnit', { model: 'm', units: ['a/1'] }), [
     'remove-unit',

@@ -11,6 +11,7 @@ import {
   removeLabLxdResources,
   removeModelLeftovers,
 } from '../../src/lxd/teardown.js';
+import type { JobError } from '../../src/util/errors.js';
 import { MemoryLxd } from './memory-lxd.js';
 
 async function openLedger(): Promise<Ledger> {
@@ -153,6 +154,31 @@ test('teardown goes on past a failure, reports it, and keeps it in the ledger fo
   t.deepEqual(
     ledger.liveResources().map((r) => r.name),
     ['vm.max_map_count'],
+  );
+});
+
+test('a record is released only once its removal is read back: a delete LXD accepted but did not do is kept', async (t) => {
+  // LXD answers the delete, yet the bridge is still there when read back (recreated meanwhile, say).
+  const lxd = new (class extends MemoryLxd {
+    override async deleteNetwork(name: string) {
+      this.calls.push(`deleteNetwork ${name}`);
+    }
+  })();
+  await lxd.createNetwork({ name: 'lab-br', config: {} });
+  await lxd.createStoragePool({ name: 'lab-pool', driver: 'dir' });
+  const ledger = await openLedger();
+  await ledger.recordResource({ kind: 'lxd-pool', name: 'lab-pool', data: { driver: 'dir' } });
+  await ledger.recordResource({ kind: 'lxd-network', name: 'lab-br', data: { config: {} } });
+
+  const error = await t.throwsAsync(removeLabLxdResources(ledger, lxd));
+  t.regex(error?.message ?? '', /could not undo 1 LXD change/);
+  t.deepEqual((error as JobError).details, [
+    'lxd-network lab-br: the network still exists after `lxc network delete lab-br`',
+  ]);
+  t.deepEqual(
+    ledger.liveResources().map((r) => `${r.kind} ${r.name}`),
+    ['lxd-network lab-br'],
+    'the pool, read back gone, is released; the bridge stays recorded for the next teardown',
   );
 });
 

@@ -11,6 +11,7 @@ import {
   layoutMismatches,
   nestedHostLayout,
 } from '../../src/lxd/nested.js';
+import { nestedLxdPort } from '../../src/lxd/nested-lab-port.js';
 import { removeLabLxdResources } from '../../src/lxd/teardown.js';
 import {
   applyInnerProfile,
@@ -188,4 +189,22 @@ test("the route to the inner cloud covers the inner bridge's network", (t) => {
   t.is(networkOf('10.12.34.1/24'), '10.12.34.0/24');
   t.is(networkOf('10.0.3.1/16'), '10.0.0.0/16');
   t.is(networkOf('none'), undefined);
+});
+
+test("the nested port's preparation is lost when the outer container is gone or stopped", async (t) => {
+  const lxd = new MemoryLxd();
+  const port = nestedLxdPort({ spec, client: async () => lxd, env: {}, profileYaml: async () => '' });
+  await lxd.createStoragePool({ name: 'default', driver: 'dir' });
+  await lxd.createNetwork({ name: 'lxdbr0', config: {} });
+  t.deepEqual(await port.preparationMissing(), ['outer container openstack']);
+  await createNestedHost(spec, { client: lxd, ledger: await openLedger(), image: 'busybox' });
+  t.deepEqual(await port.preparationMissing(), ['a running outer container openstack (it is Stopped)']);
+  await lxd.setInstanceState('openstack', 'start');
+  t.deepEqual(
+    await port.preparationMissing(),
+    [],
+    "the external bridge is the inner LXD's, not looked for here",
+  );
+  lxd.networks.delete('lxdbr0');
+  t.deepEqual(await port.preparationMissing(), ['network lxdbr0']);
 });

@@ -7,6 +7,7 @@ import { Ledger } from '../../src/state/ledger.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { parseYaml } from '../../src/util/yaml.js';
 import { compareProfile, prepareLxd, stringifyProfile, type ModelProfile } from '../../src/lxd/prepare.js';
+import { realLxdPort } from '../../src/lxd/host-lab-port.js';
 import { removeLabLxdResources } from '../../src/lxd/teardown.js';
 import { MemoryLxd } from './memory-lxd.js';
 
@@ -155,4 +156,29 @@ test('an external bridge that exists with another address is refused, naming bot
     error.message,
     'network.externalBridge: the bridge conjureup0 exists with ipv4.address 10.50.0.1/24, not the gateway 10.99.0.1/24; name another bridge in network.externalBridge, or change network.gateway to match it',
   );
+});
+
+test("this host's LXD port names what its preparation lost since, and preparing again puts it back", async (t) => {
+  const lxd = new MemoryLxd();
+  const ledger = await openLedger();
+  const port = realLxdPort({
+    spec,
+    client: async () => lxd,
+    env: {},
+    profileYaml: async () => readFile(new URL('../fixtures/lxd/model-profile.yaml', import.meta.url), 'utf8'),
+  });
+  t.deepEqual(await port.preparationMissing(), [
+    'storage pool default',
+    'network lxdbr0',
+    'network conjureup0',
+    'profile juju-openstack',
+  ]);
+  await port.prepare(ledger);
+  t.deepEqual(await port.preparationMissing(), []);
+
+  lxd.networks.delete('conjureup0');
+  lxd.profiles.delete('juju-openstack');
+  t.deepEqual(await port.preparationMissing(), ['network conjureup0', 'profile juju-openstack']);
+  await port.prepare(ledger);
+  t.deepEqual(await port.preparationMissing(), []);
 });

@@ -119,6 +119,28 @@ test('a full run acts in order, records controller and model, and a second run o
   );
 });
 
+test('a resumed deploy checks the world: LXD preparation or cloud configuration undone since runs again, saying what was gone', async (t) => {
+  const s = await setup();
+  await deploy(s);
+  // Behind lxdstack's back: the lab's pool is deleted from LXD, its image from the cloud.
+  s.world.lxdPrepared.delete('storage pool lab-pool');
+  s.world.cloudConfigured.delete('image cirros');
+  s.world.calls.length = 0;
+
+  const again = await deploy(s);
+  t.deepEqual(s.world.calls, ['prepare', 'configure']);
+  t.deepEqual(
+    again.results.filter((r) => r.outcome.state === 'done').map((r) => r.step.name),
+    ['prepare-lxd', 'configure', 'verify'],
+  );
+  t.regex(again.stdout(), /gone since it was done: storage pool lab-pool; doing it again/);
+  t.regex(again.stdout(), /gone since it was done: image cirros; doing it again/);
+
+  // Put back, the world matches the ledger again: nothing runs.
+  s.world.calls.length = 0;
+  await deploy(s);
+  t.deepEqual(s.world.calls, []);
+});
 test('outside simulation a failing host check refuses with exit 3 and the fix', async (t) => {
   const s = await setup({ simulated: false });
   const error = await t.throwsAsync(deploy(s));

@@ -10,6 +10,9 @@ export interface FakeWorld {
   controllers: Map<string, 'healthy' | 'unreachable'>;
   models: Map<string, { applications: Set<string>; profile?: string; ready: boolean }>;
   lxdProfiles: Set<string>;
+  /** What prepare made on LXD and configure made in the cloud, as they name it; tests delete from them. */
+  lxdPrepared: Set<string>;
+  cloudConfigured: Set<string>;
   calls: string[];
   faults: Map<string, Fault>;
   configureUnavailable?: string;
@@ -21,6 +24,8 @@ export function newWorld(): FakeWorld {
     controllers: new Map(),
     models: new Map(),
     lxdProfiles: new Set(),
+    lxdPrepared: new Set(),
+    cloudConfigured: new Set(),
     calls: [],
     faults: new Map(),
     smokeFailures: [],
@@ -126,8 +131,11 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
       prepare: async (ledger: Ledger) => {
         await act('prepare');
         await ledger.recordResource({ kind: 'lxd-pool', name: 'lab-pool' });
+        world.lxdPrepared.add('storage pool lab-pool');
         return ['pool lab-pool created'];
       },
+      preparationMissing: async () =>
+        ['storage pool lab-pool'].filter((made) => !world.lxdPrepared.has(made)),
       applyModelProfile: async () => {
         await act('applyModelProfile');
         return ['profile juju-openstack applied'];
@@ -154,8 +162,10 @@ export function fakePorts(world: FakeWorld, applications: readonly string[], sig
       configureUnavailable: () => world.configureUnavailable,
       configure: async () => {
         await act('configure');
+        world.cloudConfigured.add('image cirros');
         return ['image cirros'];
       },
+      configuredMissing: async () => ['image cirros'].filter((made) => !world.cloudConfigured.has(made)),
       removeResources: async () => [],
       verify: async (): Promise<SmokeOutcome> => ({
         passed: 3,

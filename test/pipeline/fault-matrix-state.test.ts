@@ -3,13 +3,14 @@ import { execa } from 'execa';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { readSimState } from '../../src/sim/state.js';
+import { readSimState, updateSimState } from '../../src/sim/state.js';
 import { simulatorEnv } from '../../src/sim/env.js';
 import { SIM_BIN } from '../helpers/cli.js';
 import { cli, ledger, newSimLab, setFaults, simFootprint, spawnCli, type SimLab } from './sim-lab.js';
 
 // Fault-matrix rows of issue 15 on the simulator, through the built CLI (`npm run build` first): resume
-// after a bundle deploy killed half-way, and teardown once the controller is gone.
+// after a bundle deploy killed half-way, resume after the lab's LXD bridge was deleted, and teardown once
+// the controller is gone.
 
 const CLEAN = { controllers: [], profiles: ['default'], containers: [] };
 
@@ -96,5 +97,34 @@ test.serial(
       (await ledger(lab)).resources.filter((r) => r.state !== 'removed').map((r) => r.kind),
       [],
     );
+  },
+);
+
+test.serial(
+  'resume after the lab\'s LXD bridge was deleted: prepare-lxd runs again, naming it, instead of "done earlier"',
+  async (t) => {
+    const lab = await newSimLab();
+    const up = await cli(lab, ['deploy', '--simulate']);
+    t.is(up.exitCode, 0, up.stderr);
+    t.true((await readSimState(lab.simDir)).lxd.networks?.includes('lxdbr0'));
+    // Someone deletes the bridge from (the simulator's) LXD after the deploy: `lxc network delete lxdbr0`.
+    await updateSimState(lab.simDir, (state) => {
+      state.lxd.networks = state.lxd.networks?.filter((n) => n !== 'lxdbr0');
+    });
+
+    const resumed = await cli(lab, ['deploy']);
+    t.is(resumed.exitCode, 0, resumed.stderr);
+    t.notRegex(resumed.stdout, /Prepare LXD \[SKIPPED/);
+    t.regex(resumed.stdout, /gone since it was done: network lxdbr0; doing it again/);
+    t.regex(resumed.stdout, /Controller lxdstack \[SKIPPED/);
+    t.true((await readSimState(lab.simDir)).lxd.networks?.includes('lxdbr0'), 'the bridge is back');
+
+    // In place again: the next deploy skips it as done.
+    const again = await cli(lab, ['deploy']);
+    t.is(again.exitCode, 0, again.stderr);
+    t.regex(again.stdout, /Prepare LXD \[SKIPPED: done earlier/);
+    const down = await cli(lab, ['teardown', '--yes']);
+    t.is(down.exitCode, 0, down.stderr);
+    t.deepEqual(await simFootprint(lab), CLEAN);
   },
 );
