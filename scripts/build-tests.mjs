@@ -57,12 +57,10 @@ function mirrorSnapshots(dir) {
 
 for (const dir of COMPILED) mirror(dir);
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints,
   outbase: '.',
   outdir: tree,
-  bundle: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -70,4 +68,15 @@ await build({
   supported: { 'import-attributes': true },
   sourcemap: 'inline',
   logLevel: 'warning',
+};
+// Every module on its own, for whatever a test loads by path.
+await build({ ...common, entryPoints, bundle: false });
+// Each test file as one module with the project code it imports (packages stay in node_modules): a
+// worker reads one file instead of a hundred, which is most of what starting a test file costs.
+await build({
+  ...common,
+  entryPoints: entryPoints.filter((path) => path.endsWith('.test.ts')),
+  bundle: true,
+  packages: 'external',
+  allowOverwrite: true,
 });

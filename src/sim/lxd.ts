@@ -40,6 +40,13 @@ async function simulatorOrphans(
   ];
 }
 
+/** Where the simulator's LXD keeps each kind of lab record, and what a person calls it. */
+const SIMULATED_OBJECTS = {
+  'lxd-instance': ['containers', 'outer container'],
+  'lxd-pool': ['pools', 'storage pool'],
+  'lxd-network': ['networks', 'network'],
+} as const;
+
 export function simulatedLxdPort(input: {
   spec: LabSpec;
   simDir: string;
@@ -58,16 +65,33 @@ export function simulatedLxdPort(input: {
   };
   const outerRecords = (ledger: Ledger) =>
     ledger.liveResources('lxd-instance').filter((r) => r.data?.simulated === true);
+  const standInRecords = (ledger: Ledger) =>
+    [...ledger.liveResources('lxd-network'), ...ledger.liveResources('lxd-pool')].filter(
+      (r) => r.data?.simulated === true,
+    );
   return {
     preflight: () => measureHost(spec, input.client, 'optional', input.env, input.labDirectory),
     prepare: async (ledger) => {
       const { pools, networks } = standIns;
-      // The simulator's LXD gets the pool and bridges in place of the host's (by name, and kept: the
-      // stand-ins are not this lab's records), so that a resumed deploy can find them gone.
-      await updateSimState(simDir, async (state) => {
-        state.lxd.pools = [...new Set([...(state.lxd.pools ?? []), ...pools])];
-        state.lxd.networks = [...new Set([...(state.lxd.networks ?? []), ...networks])];
-      });
+      // The simulator's LXD gets the pool and bridges in place of the host's, by name. Like the real
+      // port, what prepare creates is the lab's record, removed by teardown; what was there is left.
+      const { lxd } = await readSimState(simDir);
+      const created = [
+        ...pools
+          .filter((name) => !lxd.pools?.includes(name))
+          .map((name) => ({ kind: 'lxd-pool' as const, name })),
+        ...networks
+          .filter((name) => !lxd.networks?.includes(name))
+          .map((name) => ({ kind: 'lxd-network' as const, name })),
+      ];
+      for (const { kind, name } of created) {
+        const record = await ledger.beginResource({ kind, name, data: { simulated: true } });
+        await updateSimState(simDir, async (state) => {
+          const key = kind === 'lxd-pool' ? 'pools' : 'networks';
+          state.lxd[key] = [...new Set([...(state.lxd[key] ?? []), name])];
+        });
+        await ledger.commitResource(record.id);
+      }
       const notes = [
         `SIMULATION: host LXD untouched; the simulator stands in for pool ${pools.join(', ')} and bridge${networks.length === 1 ? '' : 's'} ${networks.join(', ')}`,
       ];
@@ -117,17 +141,22 @@ export function simulatedLxdPort(input: {
       if (holdsController(ledger))
         return outer ? [`SIMULATION: outer container ${outer} kept: it holds the controller`] : [];
       const notes: string[] = [];
-      for (const record of outerRecords(ledger)) {
+      const records = [...outerRecords(ledger), ...standInRecords(ledger)];
+      for (const record of records) {
+        const [key, what] = SIMULATED_OBJECTS[record.kind as keyof typeof SIMULATED_OBJECTS];
         await updateSimState(simDir, async (state) => {
-          state.lxd.containers = state.lxd.containers.filter((c) => c !== record.name);
+          const left = (state.lxd[key] ?? []).filter((name) => name !== record.name);
+          // as it was before prepare: a simulator that never had a pool or bridge has no such list
+          if (left.length > 0 || key === 'containers') state.lxd[key] = left;
+          else delete state.lxd[key];
         });
         // released only once read back gone, as a real LXD's records are
-        if ((await readSimState(simDir)).lxd.containers.includes(record.name))
+        if ((await readSimState(simDir)).lxd[key]?.includes(record.name))
           throw new JobError(
-            `the simulated outer container ${record.name} is still there after its deletion; run teardown again.`,
+            `the simulated ${what} ${record.name} is still there after its deletion; run teardown again.`,
           );
         await ledger.releaseResource(record.id);
-        notes.push(`SIMULATION: outer container ${record.name} deleted`);
+        notes.push(`SIMULATION: ${what} ${record.name} deleted`);
       }
       return notes;
     },

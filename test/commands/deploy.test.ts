@@ -38,7 +38,14 @@ test('deploy --simulate runs every step, a second deploy only verifies, teardown
   const state = await ledger(lab);
   t.deepEqual(
     state.resources.map((r) => `${r.kind}:${r.name}:${r.state}`),
-    ['controller:lxdstack:created', 'model:lxdstack:openstack:created'],
+    [
+      // the simulated LXD's pool and bridges, created by prepare-lxd as a real host's would be
+      'lxd-pool:default:created',
+      'lxd-network:lxdbr0:created',
+      'lxd-network:conjureup0:created',
+      'controller:lxdstack:created',
+      'model:lxdstack:openstack:created',
+    ],
   );
 
   const again = await cli(lab, ['deploy']);
@@ -64,7 +71,7 @@ test('deploy --simulate runs every step, a second deploy only verifies, teardown
   t.deepEqual(await simFootprint(lab), CLEAN);
   t.deepEqual(
     (await ledger(lab)).resources.map((r) => r.state),
-    ['removed', 'removed'],
+    ['removed', 'removed', 'removed', 'removed', 'removed'],
   );
 
   for (const output of [first, again, down])
@@ -149,7 +156,14 @@ test('deploy --engine conjure-up runs the spell headless, records the model it c
   t.regex(result.stdout, /Deploy the spell \(conjure-up, headless\): 15 applications/);
   t.deepEqual(
     (await ledger(lab)).resources.map((r) => `${r.kind}:${r.name}:${r.state}`),
-    ['controller:lxdstack:created', 'model:lxdstack:openstack:created'],
+    [
+      // the simulated LXD's pool and bridges, created by prepare-lxd as a real host's would be
+      'lxd-pool:default:created',
+      'lxd-network:lxdbr0:created',
+      'lxd-network:conjureup0:created',
+      'controller:lxdstack:created',
+      'model:lxdstack:openstack:created',
+    ],
   );
   const down = await cli(lab, ['teardown', '--yes']);
   t.is(down.exitCode, 0, down.stderr);

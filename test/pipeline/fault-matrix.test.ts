@@ -60,7 +60,13 @@ test.serial(
     t.is(state.steps.deploy?.state, 'done');
     t.deepEqual(
       state.resources.map((r) => `${r.kind}:${r.state}`),
-      ['controller:created', 'model:created'],
+      [
+        'lxd-pool:created',
+        'lxd-network:created',
+        'lxd-network:created',
+        'controller:created',
+        'model:created',
+      ],
     );
     noSecret(t, result.stdout, result.stderr);
     await teardownLeavesNothing(t, lab);
