@@ -57,10 +57,12 @@ function mirrorSnapshots(dir) {
 
 for (const dir of COMPILED) mirror(dir);
 
-const common = {
+await build({
   absWorkingDir: root,
+  entryPoints,
   outbase: '.',
   outdir: tree,
+  bundle: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -68,15 +70,4 @@ const common = {
   supported: { 'import-attributes': true },
   sourcemap: 'inline',
   logLevel: 'warning',
-};
-// Every module on its own, for whatever a test loads by path.
-await build({ ...common, entryPoints, bundle: false });
-// Each test file as one module with the project code it imports (packages stay in node_modules): a
-// worker reads one file instead of a hundred, which is most of what starting a test file costs.
-await build({
-  ...common,
-  entryPoints: entryPoints.filter((path) => path.endsWith('.test.ts')),
-  bundle: true,
-  packages: 'external',
-  allowOverwrite: true,
 });
