@@ -2,7 +2,7 @@ import test from 'ava';
 import { access, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, runCliInProcess, type CliResult } from '../helpers/cli.js';
 
 // Every command's --json: one JSON document on stdout, whatever happens, and the exit code it would have
 // without --json. The lab is driven from another folder with -a: its state stays beside its lab.yaml.
@@ -24,10 +24,12 @@ test('the whole lifecycle with --json, run from another folder with -a', async (
   const elsewhere = join(home, 'elsewhere');
   await mkdir(elsewhere);
   const lab = join(home, 'lab.yaml');
-  const run = (args: string[]) =>
-    runCli([...args, '--json'], { cwd: elsewhere, env: SIM, timeoutMs: 120_000 });
+  // The command line in this process (the tests below spawn the built CLI for the process's streams).
+  const run = (args: string[]) => runCliInProcess([...args, '--json'], { cwd: elsewhere, env: SIM });
 
-  const init = await runCli(['init', '--yes', '--profile', 'tutorial-2016', '--json'], { cwd: home });
+  const init = await runCliInProcess(['init', '--yes', '--profile', 'tutorial-2016', '--json'], {
+    cwd: home,
+  });
   t.is(init.exitCode, 0, init.stderr);
   t.like(onlyJson(t, init), { path: lab, lab: 'openstack-lab', profile: 'tutorial-2016' });
 

@@ -3,13 +3,14 @@ import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSimState } from '../../src/sim/state.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runCliInProcess } from '../helpers/cli.js';
 import { runDemo } from '../../src/commands/demo.js';
 import { InputError } from '../../src/util/errors.js';
 import { captureContext } from '../pipeline/context.js';
 
 // The README's main-job command, as a person runs it without a terminal: the whole lifecycle on the
-// simulator with the tutorial profile and default answers, every part labelled SIMULATION.
+// simulator with the tutorial profile and default answers, every part labelled SIMULATION. The first
+// test runs the built CLI as a process; the others run its command line in this process.
 
 test('lxdstack demo plans, deploys, verifies and tears down the tutorial lab on the simulator', async (t) => {
   const dir = join(await mkdtemp(join(tmpdir(), 'lxdstack-demo-test-')), 'lab');
@@ -63,16 +64,15 @@ test('lxdstack demo plans, deploys, verifies and tears down the tutorial lab on 
 
 test('lxdstack demo --keep leaves the lab deployed and says how to remove it', async (t) => {
   const dir = join(await mkdtemp(join(tmpdir(), 'lxdstack-demo-keep-')), 'lab');
-  const result = await runCli(['demo', '--dir', dir, '--keep'], {
+  const result = await runCliInProcess(['demo', '--dir', dir, '--keep'], {
     env: { CI: '1', LXDSTACK_SIM_SPEED: '0' },
-    timeoutMs: 110_000,
   });
   t.is(result.exitCode, 0, result.stderr);
   t.regex(result.stdout, /stays deployed on the simulator \(--keep\)/);
   t.regex(result.stdout, /lxdstack teardown --yes --simulate/);
   const sim = await readSimState(join(dir, '.lxdstack', 'openstack-lab', 'sim'));
   t.deepEqual(Object.keys(sim.controllers), ['lxdstack']);
-  const down = await runCli(['teardown', '--yes'], { cwd: dir, env: { CI: '1' } });
+  const down = await runCliInProcess(['teardown', '--yes'], { cwd: dir, env: { CI: '1' } });
   t.is(down.exitCode, 0, down.stderr);
   t.regex(down.stdout, /SIMULATION: /);
 });
@@ -90,7 +90,7 @@ test('lxdstack demo refuses a folder that already holds a lab, and leaves it alo
 
 test('lxdstack demo --json prints one document: the plan, deploy, verify and teardown summaries', async (t) => {
   const dir = join(await mkdtemp(join(tmpdir(), 'lxdstack-demo-json-')), 'lab');
-  const result = await runCli(['demo', '--json', '--dir', dir], { env: { CI: '1' }, timeoutMs: 110_000 });
+  const result = await runCliInProcess(['demo', '--json', '--dir', dir], { env: { CI: '1' } });
   t.is(result.exitCode, 0, result.stderr);
   const demo = JSON.parse(result.stdout) as {
     dir: string;
@@ -120,7 +120,7 @@ test('lxdstack demo --json prints one document: the plan, deploy, verify and tea
 test('lxdstack demo --json on a folder that holds a lab is an {"error"} document with exit 2', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'lxdstack-demo-json-'));
   await writeFile(join(dir, 'lab.yaml'), 'profile: tutorial-2016\n');
-  const result = await runCli(['demo', '--json', '--dir', dir], { env: { CI: '1' } });
+  const result = await runCliInProcess(['demo', '--json', '--dir', dir], { env: { CI: '1' } });
   t.is(result.exitCode, 2);
   const document = JSON.parse(result.stdout) as { error: { code: string; message: string } };
   t.is(document.error.code, 'usage');

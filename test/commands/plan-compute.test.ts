@@ -1,9 +1,9 @@
 import test from 'ava';
-import { ADMIN_PASSWORD, cli, newSimLab } from '../pipeline/sim-lab.js';
+import { ADMIN_PASSWORD, cliInProcess as cli, newSimLab } from '../pipeline/sim-lab.js';
 
-// A modern lab whose instances are containers (compute.virtType: lxc), through the built CLI: plan says
-// it is testing-only and shows the loop devices its LXD profile passes; deploy's summary says it too.
-// (Run `npm run build` first.)
+// A modern lab whose instances are containers (compute.virtType: lxc), through the CLI's command line
+// in this process: plan says it is testing-only and shows the loop devices its LXD profile passes;
+// deploy's summary says it too.
 
 const LAB = `name: lxc-lab
 profile: modern

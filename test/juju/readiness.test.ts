@@ -7,6 +7,11 @@ import { parseStatus } from '../../src/juju/status.js';
 import { createJujuClient } from '../../src/juju/client.js';
 import { InterruptedError, TimeoutError } from '../../src/util/errors.js';
 import { FIXTURES, simLab } from './sim-lab.js';
+import { simulatorRunner } from '../helpers/sim-runner.js';
+
+// The verdicts are tested against the simulator played in this process; the two hang tests need juju
+// processes of their own (their process group is what is killed).
+const IN_PROCESS = { runner: simulatorRunner };
 
 const quick: WaitOptions = {
   timeoutMs: 30_000,
@@ -74,7 +79,7 @@ test('pure rule: OpenStack ready message, expected unit counts and a single lead
 
 for (const version of ['2.9.46', '3.6.1']) {
   test(`juju ${version}: a simulated deployment becomes ready, polled one call at a time`, async (t) => {
-    const lab = await simLab({ version, speed: 25 });
+    const lab = await simLab({ ...IN_PROCESS, version, speed: 25 });
     await lab.client.deploy({ model: lab.model, bundlePath: bundle });
     let inFlight = 0;
     let maxInFlight = 0;
@@ -103,7 +108,10 @@ for (const version of ['2.9.46', '3.6.1']) {
 }
 
 test('fault: a unit stuck in error is named with its hook and its log, on the first poll after it fails', async (t) => {
-  const lab = await simLab({ faults: { unitErrors: [{ unit: 'wordpress/1', hook: 'install' }] } });
+  const lab = await simLab({
+    ...IN_PROCESS,
+    faults: { unitErrors: [{ unit: 'wordpress/1', hook: 'install' }] },
+  });
   await lab.client.deploy({ model: lab.model, bundlePath: bundle });
   const result = await waitForReady(lab.client, lab.model, quick);
   t.is(result.kind, 'failed');
@@ -118,6 +126,7 @@ test('fault: a unit stuck in error is named with its hook and its log, on the fi
 
 test('fault: an error injected mid-deployment is reported within one poll of appearing', async (t) => {
   const lab = await simLab({
+    ...IN_PROCESS,
     speed: 10,
     faults: { unitErrors: [{ unit: 'mysql/0', hook: 'config-changed' }] },
   });
@@ -136,7 +145,7 @@ test('fault: an error injected mid-deployment is reported within one poll of app
 });
 
 test('fault: a machine that never gets an address stalls with a hint about the LXD bridge', async (t) => {
-  const lab = await simLab({ faults: { machinesWithoutAddress: ['2'] } });
+  const lab = await simLab({ ...IN_PROCESS, faults: { machinesWithoutAddress: ['2'] } });
   await lab.client.deploy({ model: lab.model, bundlePath: bundle });
   const result = await waitForReady(lab.client, lab.model, { ...quick, stallMs: 400 });
   t.is(result.kind, 'stalled');
@@ -147,7 +156,7 @@ test('fault: a machine that never gets an address stalls with a hint about the L
 });
 
 test('fault: a lost agent fails readiness naming the unit and what to check', async (t) => {
-  const lab = await simLab({ faults: { lostAgents: ['mysql/0'] } });
+  const lab = await simLab({ ...IN_PROCESS, faults: { lostAgents: ['mysql/0'] } });
   await lab.client.deploy({ model: lab.model, bundlePath: bundle });
   const result = await waitForReady(lab.client, lab.model, quick);
   t.like(result, { kind: 'failed', unit: 'mysql/0' });
@@ -160,6 +169,7 @@ test('fault: a lost agent fails readiness naming the unit and what to check', as
 
 test('fault: a status call failing once is retried and the wait still ends ready', async (t) => {
   const lab = await simLab({
+    ...IN_PROCESS,
     faults: { failOnce: [{ command: 'status', message: 'connection is shut down' }] },
   });
   await lab.client.deploy({ model: lab.model, bundlePath: bundle });
@@ -187,7 +197,7 @@ test('Ctrl-C during a hanging juju call interrupts it and kills its process grou
 });
 
 test('the wait gives up at its timeout with the reasons still blocking', async (t) => {
-  const lab = await simLab({ speed: 1 });
+  const lab = await simLab({ ...IN_PROCESS, speed: 1 });
   await lab.client.deploy({ model: lab.model, bundlePath: bundle });
   const result = await waitForReady(lab.client, lab.model, { ...quick, timeoutMs: 300, stallMs: 60_000 });
   t.is(result.kind, 'timeout');

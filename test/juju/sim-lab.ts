@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createJujuClient, type JujuClient, type JujuTimeouts } from '../../src/juju/client.js';
 import type { SimFaults } from '../../src/sim/faults.js';
 import { simulatorEnv } from '../../src/sim/env.js';
+import type { CommandRunner } from '../../src/util/runner.js';
 
 // A fresh simulator state folder with a controller and an empty model, for client-level tests.
 
@@ -24,6 +25,8 @@ export async function simLab(
     speed?: number;
     faults?: SimFaults;
     timeouts?: Partial<JujuTimeouts>;
+    /** What runs juju: the simulator's processes by default; tests of the verdicts pass the in-process one. */
+    runner?: CommandRunner;
   } = {},
 ): Promise<SimLab> {
   const dir = await newSimDir();
@@ -35,7 +38,7 @@ export async function simLab(
     LXDSTACK_SIM_CONFINEMENT: 'classic',
     LXDSTACK_SIM_SPEED: String(options.speed ?? 0),
   };
-  const client = createJujuClient({ env, timeouts: options.timeouts });
+  const client = createJujuClient({ env, timeouts: options.timeouts, runner: options.runner });
   await client.bootstrap({ cloud: 'localhost', controller: 'lab' });
   await client.addModel({ controller: 'lab', model: 'openstack' });
   return { dir, env, client, model: 'lab:openstack' };

@@ -6,11 +6,19 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { readSimState, updateSimState } from '../../src/sim/state.js';
 import { simulatorEnv } from '../../src/sim/env.js';
 import { SIM_BIN } from '../helpers/cli.js';
-import { cli, ledger, newSimLab, setFaults, simFootprint, spawnCli, type SimLab } from './sim-lab.js';
+import {
+  cliInProcess as cli,
+  ledger,
+  newSimLab,
+  setFaults,
+  simFootprint,
+  spawnCli,
+  type SimLab,
+} from './sim-lab.js';
 
-// Fault-matrix rows of issue 15 on the simulator, through the built CLI (`npm run build` first): resume
-// after a bundle deploy killed half-way, resume after the lab's LXD bridge was deleted, and teardown once
-// the controller is gone.
+// Fault-matrix rows of issue 15 on the simulator: resume after a bundle deploy killed half-way (the
+// killed deploy is the built CLI, a process to kill: `npm run build` first), resume after the lab's LXD
+// bridge was deleted, and teardown once the controller is gone (the CLI's command line in this process).
 
 const CLEAN = { controllers: [], profiles: ['default'], containers: [] };
 

@@ -1,13 +1,13 @@
 import test from 'ava';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cli, newSimLab } from '../pipeline/sim-lab.js';
+import { cliInProcess as cli, newSimLab } from '../pipeline/sim-lab.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { writeLabYaml } from '../../src/lab/labfile.js';
 
 // Read-only commands are read-only: plan, dry runs, status, logs and a teardown of a lab that recorded
 // nothing create no secret, no ledger and no state (no .lxdstack at all). Only deploy creates the
-// admin password, 0600, under the lock. Through the built CLI (`npm run build` first).
+// admin password, 0600, under the lock. Through the CLI's command line in this process.
 
 async function labWithoutPassword() {
   const lab = await newSimLab();
