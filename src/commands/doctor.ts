@@ -70,8 +70,8 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   };
   const hasKvm = existsSync('/dev/kvm');
   const compute = computeHostCheck(spec, { hasKvm, hasLoopControl: existsSync('/dev/loop-control') });
-  // the key every target's configure step imports, read as plan reads it (relative to this folder)
-  const sshKey = checkSshKey(spec.sshPublicKey, await sshKeyProblem(spec.sshPublicKey, ctx.cwd));
+  // the key every target's configure step imports, read as plan reads it (beside the answers file)
+  const sshKey = checkSshKey(spec.sshPublicKey, await sshKeyProblem(spec.sshPublicKey, answersFile));
   const withCompute = (checks: CheckResult[]) => [...checks, ...(compute ? [compute] : []), sshKey];
   let results = withCompute(await runDoctorChecks(input, { client }));
   let fixes: AppliedFix[] | undefined;

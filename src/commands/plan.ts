@@ -33,7 +33,7 @@ export async function runPlan(options: PlanOptions, ctx: CommandContext): Promis
   });
   // Free text the later steps rely on is checked now: a wrong key file is bad input, a missing one a warning
   // (a simulated lab never imports it).
-  const keyProblem = await sshKeyProblem(session.spec.sshPublicKey, ctx.cwd);
+  const keyProblem = await sshKeyProblem(session.spec.sshPublicKey, session.source);
   if (keyProblem?.kind === 'wrong') throw new InputError(`${session.source}: ${keyProblem.message}.`);
   if (keyProblem) writeLine(ctx.stderr, `warning: ${keyProblem.message}.`);
   // The external bridge is made on this host: a range one of its networks (LXD's bridges included, as

@@ -45,6 +45,7 @@ interface Target {
   credentials?: OpenStackCredentials;
   spec?: LabSpec;
   labDirectory?: string;
+  answersFile?: string;
   ledger?: LedgerState;
   simulated: boolean;
   source: string;
@@ -64,7 +65,13 @@ async function chooseTarget(options: VerifyOptions, ctx: CommandContext): Promis
     const directory = labStateDir(source, spec.name);
     const ledger = await readLedgerState(join(directory, LEDGER_FILE));
     const simulated = options.simulate === true || ledger?.simulated === true;
-    const lab = { spec, labDirectory: directory, simulated, ...(ledger ? { ledger } : {}) };
+    const lab = {
+      spec,
+      labDirectory: directory,
+      answersFile: source,
+      simulated,
+      ...(ledger ? { ledger } : {}),
+    };
     const from = credentialSource({ env: ctx.env, simulated });
     const label = `lab ${spec.name}${simulated ? ' (SIMULATION)' : ''}`;
     if (from.kind === 'none') return { ...lab, source: label };
@@ -108,10 +115,11 @@ export async function runVerify(options: VerifyOptions, output: CommandContext):
   if (target.credentials) client = await createOpenStackClient(target.credentials);
   // a deployed lab's juju checks too, as deploy's verify step runs them
   const jujuChecks =
-    target.spec && target.labDirectory
+    target.spec && target.labDirectory && target.answersFile
       ? await labJujuChecks({
           spec: target.spec,
           labDirectory: target.labDirectory,
+          answersFile: target.answersFile,
           simulated: target.simulated,
           ledger: target.ledger,
           env: ctx.env,

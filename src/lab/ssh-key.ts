@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { expandHome } from '../util/paths.js';
+import { pathBesideAnswers } from '../util/paths.js';
 
 // The lab's sshPublicKey, checked before deploy needs it (configure imports it as the instances' keypair).
 
@@ -12,12 +11,12 @@ const PUBLIC_KEY = /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-\S+) [A-Za-z0-9+/=
  */
 export async function sshKeyProblem(
   path: string,
-  /** A relative path is read from here, as configure reads it: the current directory. */
-  cwd: string,
+  /** The answers file naming it: a relative path is read beside it, as configure reads it. */
+  answersFile: string,
 ): Promise<{ kind: 'missing' | 'wrong'; message: string } | undefined> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, expandHome(path)), 'utf8');
+    text = await readFile(pathBesideAnswers(path, answersFile), 'utf8');
   } catch {
     return {
       kind: 'missing',

@@ -6,7 +6,7 @@ import { credentialSource } from '../smoke/lab-input.js';
 import { hostIPv4Addresses } from '../util/host-addresses.js';
 import type { LabSpec } from '../lab/schema.js';
 import { JobError } from '../util/errors.js';
-import { expandHome } from '../util/paths.js';
+import { expandHome, pathBesideAnswers } from '../util/paths.js';
 import type { Ledger } from '../state/ledger.js';
 import type { CloudPort, SmokeOutcome } from './ports.js';
 
@@ -17,25 +17,32 @@ import type { CloudPort, SmokeOutcome } from './ports.js';
 
 /**
  * The image configure uploads: LXDSTACK_IMAGE (a path or URL) with LXDSTACK_IMAGE_CHECKSUM when set (an
- * override), else the lab's compute.image. A relative path is read from the current directory.
+ * override; a relative path is read from the current directory, as the shell that set it means), else
+ * the lab's compute.image (a relative path is read beside the answers file).
  */
-export function labImageSource(spec: LabSpec, env: NodeJS.ProcessEnv): ImageSource | undefined {
-  const fromEnv =
-    env.LXDSTACK_IMAGE && env.LXDSTACK_IMAGE_CHECKSUM
-      ? { location: env.LXDSTACK_IMAGE, checksum: env.LXDSTACK_IMAGE_CHECKSUM }
-      : undefined;
+export function labImageSource(
+  spec: LabSpec,
+  env: NodeJS.ProcessEnv,
+  answersFile: string,
+): ImageSource | undefined {
+  const isUrl = (location: string) => /^https?:\/\//.test(location);
+  if (env.LXDSTACK_IMAGE && env.LXDSTACK_IMAGE_CHECKSUM) {
+    const location = env.LXDSTACK_IMAGE;
+    const checksum = env.LXDSTACK_IMAGE_CHECKSUM;
+    return isUrl(location) ? { url: location, checksum } : { path: expandHome(location), checksum };
+  }
   const image = spec.compute?.image;
-  const chosen = fromEnv ?? (image ? { location: image.source, checksum: image.checksum } : undefined);
-  if (!chosen) return undefined;
-  const { location, checksum } = chosen;
-  return /^https?:\/\//.test(location)
-    ? { url: location, checksum }
-    : { path: expandHome(location), checksum };
+  if (!image) return undefined;
+  return isUrl(image.source)
+    ? { url: image.source, checksum: image.checksum }
+    : { path: pathBesideAnswers(image.source, answersFile), checksum: image.checksum };
 }
 
 export function cloudPort(input: {
   spec: LabSpec;
   labDirectory: string;
+  /** The lab's answers file: files it names by a relative path are beside it. */
+  answersFile: string;
   env: NodeJS.ProcessEnv;
   simulated: boolean;
   adminPassword: string;
@@ -69,17 +76,20 @@ export function cloudPort(input: {
   return {
     configureUnavailable: () => {
       if (!hasEndpoint) return noEndpoint;
-      if (!labImageSource(spec, env))
+      if (!labImageSource(spec, env, input.answersFile))
         return 'no image to upload: set compute.image (source and checksum) in the lab answers, or LXDSTACK_IMAGE (a file or URL) and LXDSTACK_IMAGE_CHECKSUM (sha256:HEX)';
       return undefined;
     },
     configure: async (ledger: Ledger) => {
-      const image = labImageSource(spec, env);
+      const image = labImageSource(spec, env, input.answersFile);
       if (!image)
         throw new JobError(
           'configure needs compute.image in the lab answers, or LXDSTACK_IMAGE and LXDSTACK_IMAGE_CHECKSUM.',
         );
-      const sshPublicKey = await readFile(expandHome(spec.sshPublicKey), 'utf8').catch(() => {
+      const sshPublicKey = await readFile(
+        pathBesideAnswers(spec.sshPublicKey, input.answersFile),
+        'utf8',
+      ).catch(() => {
         throw new JobError(
           `the SSH public key ${spec.sshPublicKey} (sshPublicKey in the lab answers) cannot be read; create one with \`ssh-keygen\` or point sshPublicKey at yours.`,
         );

@@ -11,6 +11,7 @@ import { createLabPorts } from './wiring.js';
 export interface LabJujuCheckInput {
   spec: LabSpec;
   labDirectory: string;
+  answersFile: string;
   simulated: boolean;
   ledger: LedgerState | undefined;
   env: NodeJS.ProcessEnv;
@@ -32,7 +33,13 @@ export async function labJujuChecks(input: LabJujuCheckInput): Promise<JujuCheck
   if (!modelRecorded(input.ledger, spec)) return [];
   const ports = createLabPorts({
     // the password only fills rendered files, which are not written here
-    session: { spec, dir: input.labDirectory, simulated: input.simulated, adminPassword: '' },
+    session: {
+      spec,
+      dir: input.labDirectory,
+      source: input.answersFile,
+      simulated: input.simulated,
+      adminPassword: '',
+    },
     env: input.env,
     signal: input.signal,
     cwd: input.cwd,

@@ -48,7 +48,7 @@ export function labEnv(
 }
 
 export interface WiringInput {
-  session: Pick<LabSession, 'simulated' | 'dir' | 'spec' | 'adminPassword'>;
+  session: Pick<LabSession, 'simulated' | 'dir' | 'spec' | 'adminPassword' | 'source'>;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   cwd: string;
@@ -166,6 +166,7 @@ export function createLabPorts(input: WiringInput): LabPorts {
     cloud: cloudPort({
       spec,
       labDirectory: session.dir,
+      answersFile: session.source,
       env: input.env,
       simulated: session.simulated,
       adminPassword: session.adminPassword,

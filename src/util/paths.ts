@@ -24,6 +24,14 @@ export function expandHome(path: string, home = homedir()): string {
 }
 
 /**
+ * A file the lab answers name (sshPublicKey, compute.image.source): `~` is the home folder and a
+ * relative path is read beside the answers file, whatever folder lxdstack runs in (`-a DIR/lab.yaml`).
+ */
+export function pathBesideAnswers(path: string, answersFile: string): string {
+  return resolve(dirname(answersFile), expandHome(path));
+}
+
+/**
  * The package root (templates/ and bundles/ live there): the nearest folder above the module that holds
  * lxdstack's package.json. Works from src/ (tsx), dist/src/ (tsc) and dist/bin/ (the bundled CLI).
  */

@@ -194,6 +194,7 @@ test('a lab’s own Keystone is reached over TLS with the lab’s ca.pem before 
       cloudPort({
         spec: defaultSpec('modern'),
         labDirectory,
+        answersFile: join(keystone.dir, 'lab.yaml'),
         env: {},
         simulated: false,
         adminPassword: 'pw-123456',

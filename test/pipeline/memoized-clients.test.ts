@@ -18,6 +18,7 @@ test('the cloud port asks for the keystone address again after it was missing', 
   const port = cloudPort({
     spec: defaultSpec('modern'),
     labDirectory: dir,
+    answersFile: join(dir, 'lab.yaml'),
     env: {},
     simulated: false,
     adminPassword: 'pw-123456',
