@@ -72,6 +72,7 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
     signal: ctx.signal,
     // `juju status` has the same argv in 2.9 and 3.x: no need to spend a `juju version` call.
     flavour: '3',
+    ...(ctx.runner ? { runner: ctx.runner } : {}),
   });
   let status;
   try {

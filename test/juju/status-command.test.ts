@@ -7,7 +7,8 @@ import { simulatorEnv } from '../../src/sim/env.js';
 import { renderLabYaml } from '../../src/lab/labfile.js';
 import { defaultSpec } from '../../src/lab/defaults.js';
 import { labStateDir } from '../../src/util/paths.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess as runCli } from '../helpers/cli.js';
+import { simulatorRunner } from '../helpers/sim-runner.js';
 import { FIXTURES } from './sim-lab.js';
 
 const TUTORIAL_APPS = [
@@ -33,7 +34,7 @@ async function deployTutorial(simDir: string, faults?: object): Promise<NodeJS.P
   await mkdir(simDir, { recursive: true });
   if (faults) await writeFile(join(simDir, 'faults.json'), JSON.stringify(faults));
   const env = { ...simulatorEnv(simDir), LXDSTACK_SIM_JUJU_VERSION: '2.9.46', LXDSTACK_SIM_SPEED: '0' };
-  const client = createJujuClient({ env });
+  const client = createJujuClient({ env, runner: simulatorRunner });
   await client.bootstrap({ cloud: 'localhost', controller: 'lxdstack' });
   await client.addModel({ controller: 'lxdstack', model: 'openstack' });
   await client.deploy({ model: 'lxdstack:openstack', bundlePath: join(FIXTURES, 'tutorial') });
@@ -79,7 +80,11 @@ test('status of a lab: the lab model by default, labelled as a simulation, with 
   await deployTutorial(join(labStateDir(join(cwd, 'lab.yaml'), spec.name), 'sim'), {
     unitErrors: [{ unit: 'keystone/0' }],
   });
-  const result = await runCli(['status', '--simulate'], { cwd, env: { PATH: process.env.PATH } });
+  // settled at once: at the default pace whether keystone's install has failed yet depends on how soon status runs
+  const result = await runCli(['status', '--simulate'], {
+    cwd,
+    env: { PATH: process.env.PATH, LXDSTACK_SIM_SPEED: '0' },
+  });
   t.is(result.exitCode, 0, result.stderr);
   t.regex(result.stdout, /^SIMULATION: /);
   t.regex(result.stdout, /Model lxdstack:openstack: not ready/);
