@@ -1,5 +1,5 @@
 import { createJujuClient, type JujuClient } from '../juju/client.js';
-import { JujuError, JujuNotFoundError } from '../juju/errors.js';
+import { JujuNotFoundError, NoControllersError } from '../juju/errors.js';
 import { publishedRelationData } from '../juju/show-unit.js';
 import { compareUnitNames, digestStatus, type JujuStatus } from '../juju/status.js';
 import { formatStatusReport, machineSummary, statusReport } from '../juju/status-report.js';
@@ -79,11 +79,7 @@ export async function runStatus(options: StatusOptions, ctx: CommandContext): Pr
     status = await client.status(target.model);
   } catch (error) {
     // A simulated lab that was never deployed has no controller or model in its state folder yet.
-    if (
-      simulated &&
-      error instanceof JujuError &&
-      (error instanceof JujuNotFoundError || /No controllers registered/.test(error.errorLine))
-    ) {
+    if (simulated && (error instanceof JujuNotFoundError || error instanceof NoControllersError)) {
       throw new JobError(
         `The simulated lab has no model ${target.model} (${error.errorLine.split('\n')[0]}): run \`lxdstack deploy --simulate\` first.`,
       );

@@ -11,7 +11,7 @@ import {
   type JujuOp,
   type JujuOps,
 } from './argv.js';
-import { JujuError, errorLineOf, jujuErrorFor } from './errors.js';
+import { JujuError, NoControllersError, errorLineOf, jujuErrorFor } from './errors.js';
 import { parseShowUnit } from './show-unit.js';
 import { parseStatus, type JujuStatus } from './status.js';
 
@@ -249,8 +249,7 @@ export function createJujuClient(options: JujuClientOptions = {}): JujuClient {
         result = await run('controllers', {});
       } catch (error) {
         // "No controllers registered" is an answer here, not a failure.
-        if (error instanceof JujuError && /No controllers registered/.test(error.errorLine))
-          return { controllers: [] };
+        if (error instanceof NoControllersError) return { controllers: [] };
         throw error;
       }
       const doc = parseJson(result, 'juju controllers') as {

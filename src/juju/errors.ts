@@ -43,6 +43,8 @@ export class JujuNotFoundError extends JujuError {
 export class ControllerNotFoundError extends JujuNotFoundError {}
 export class ModelNotFoundError extends JujuNotFoundError {}
 export class ApplicationNotFoundError extends JujuNotFoundError {}
+/** juju has no controller at all in its client data (`No controllers registered`). */
+export class NoControllersError extends JujuError {}
 
 /**
  * juju's NotFound lines, as jujuclient and the API print them: `controller <c> not found`,
@@ -72,6 +74,7 @@ export function jujuErrorFor(
     const match = pattern.exec(errorLine);
     if (match) return new Type(kind, match[1]!, args);
   }
+  if (/No controllers registered/.test(errorLine)) return new NoControllersError(...args);
   return new JujuError(...args);
 }
 

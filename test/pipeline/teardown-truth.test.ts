@@ -87,6 +87,10 @@ test("juju's NotFound lines become typed errors", (t) => {
     jujuErrorFor('juju config', 1, 'application "nova" not found').constructor.name,
     'ApplicationNotFoundError',
   );
+  t.is(
+    jujuErrorFor('juju controllers', 1, 'No controllers registered.').constructor.name,
+    'NoControllersError',
+  );
   t.is(jujuErrorFor('juju deploy', 1, 'cannot deploy bundle: boom').constructor, JujuError);
 });
 
