@@ -1,3 +1,4 @@
+import { isSubordinateCharm } from '../bundle/charms/catalogue.js';
 import { charmNameOf, type SimBundle } from './bundle.js';
 import { SimCommandFailure } from './failure.js';
 import { baseOf, isContainerRelation, type SimFlavour } from './lifecycle.js';
@@ -73,9 +74,9 @@ export function applyBundle(
       charmName,
       channel: app.channel,
       series,
-      // Without charm metadata the simulator takes a unit-less application to be a subordinate, as every
-      // unit-less application in the OpenStack bundles is.
-      subordinate: app.numUnits === 0 && app.to.length === 0,
+      // As the charm's metadata says; for a charm the catalogue does not know, a unit-less application
+      // is taken to be a subordinate, as every unit-less application in the OpenStack bundles is.
+      subordinate: isSubordinateCharm(charmName) ?? (app.numUnits === 0 && app.to.length === 0),
       exposed: app.expose,
       options: { ...app.options },
       ...(app.constraints ? { constraints: app.constraints } : {}),

@@ -41,6 +41,12 @@ export function isCatalogued(name: string): boolean {
   return charmTracks(name).length > 0;
 }
 
+/** Whether the charm is a subordinate, as its newest catalogued metadata says; undefined when not catalogued. */
+export function isSubordinateCharm(name: string): boolean | undefined {
+  const newest = charmTracks(name).at(-1);
+  return newest === undefined ? undefined : charmFor(name, newest)!.subordinate;
+}
+
 /**
  * The track a Charmhub channel names: `2024.1/stable` -> 2024.1, `squid/edge` -> squid. A risk alone
  * (`stable`) or `latest` names no track the catalogue could hold.
