@@ -7,8 +7,14 @@
 // package.json, node_modules, dist) is a link to the real thing. Snapshots are linked under the name
 // the compiled test file looks for. `npx ava FILE.ts` keeps working on the sources (package.json's ava
 // config loads tsx) for one file at a time.
+//
+// Then the test files of each folder are grouped into one worker (dist/test-tree/test/<folder>.test.js
+// imports them), as vitest's `isolate: false` does: AVA's own start costs each worker ~0.4 s of CPU,
+// which for ~100 files was a third of the run. A file keeps a worker of its own when it depends on
+// being alone in it: serial tests, file-level hooks, or snapshots (AVA names them after the worker's
+// file). dist/test-tree/ava-files.json lists the workers for ava.compiled.config.js.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,3 +77,24 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
+
+/** What makes a test file need a worker of its own. */
+const ALONE = /\btest\.(serial|before|after)\b|\.snapshot\(/;
+
+const testFiles = entryPoints.filter((path) => path.endsWith('.test.ts') && !path.endsWith('.real.test.ts'));
+const alone = [];
+const groups = new Map();
+for (const path of testFiles) {
+  const compiled = path.replace(/\.ts$/, '.js');
+  const folder = path.split('/')[1];
+  if (ALONE.test(readFileSync(join(root, path), 'utf8')) || folder.endsWith('.test.ts')) alone.push(compiled);
+  else groups.set(folder, [...(groups.get(folder) ?? []), compiled]);
+}
+const workers = [...alone.map((path) => join('dist/test-tree', path))];
+for (const [folder, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+  const group = join('test', `${folder}.test.js`);
+  const imports = members.map((path) => `import './${relative('test', path)}';`);
+  writeFileSync(join(tree, group), `${imports.join('\n')}\n`);
+  workers.push(join('dist/test-tree', group));
+}
+writeFileSync(join(tree, 'ava-files.json'), `${JSON.stringify(workers, null, 2)}\n`);

@@ -49,9 +49,8 @@ test('a breaker left by a crashed contender is named at once, with the command t
   const breaker = join(labDir, 'lock.break-gone');
   const crashed = { pid: await deadPid(), command: 'deploy', since: 'then' };
   await writeFile(breaker, JSON.stringify(crashed), { mode: 0o600 });
-  const started = Date.now();
+  // Its own message, not the one after the takeover's 10 s limit: it did not wait for the breaker.
   const error = await t.throwsAsync(acquireLabLock(labDir, 'deploy'), { instanceOf: LabLockedError });
-  t.true(Date.now() - started < 2_000);
   t.is(
     error?.message,
     `The lab lock ${join(labDir, 'lock')} is stale and a crashed lxdstack left ${breaker} behind; \`lxdstack unlock\` clears both when no lxdstack is running.`,
