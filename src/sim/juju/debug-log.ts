@@ -3,7 +3,7 @@ import { SimCommandFailure } from '../failure.js';
 import { unitTimes } from '../lifecycle.js';
 import { readSimState, type SimModel } from '../state.js';
 import { type Command, spec, type SimContext } from './context.js';
-import { resolveModel } from './lookup.js';
+import { renderInputOf, resolveModel } from './lookup.js';
 
 export const debugLog: Command = async (ctx, args) => {
   const parsed = parseArgs(
@@ -50,17 +50,13 @@ export const debugLog: Command = async (ctx, args) => {
     await new Promise(() => setInterval(() => undefined, 60_000));
 };
 
+const OPERATION = 'juju.worker.uniter.operation';
+
 function debugLogLines(ctx: SimContext, model: SimModel): { at: number; text: string }[] {
   const now = ctx.now();
-  const input = {
-    controller: { name: '', uuid: '', cloud: '', region: '', config: {}, modelDefaults: {}, models: {} },
-    model,
-    flavour: ctx.flavour,
-    version: ctx.version,
-    now,
-    speed: ctx.speed,
-    faults: ctx.faults,
-  };
+  // the unit timeline needs no controller facts
+  const controller = { name: '', uuid: '', cloud: '', region: '', config: {}, modelDefaults: {}, models: {} };
+  const input = renderInputOf(ctx, controller, model, now);
   const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
   const lines: { at: number; text: string }[] = [];
   for (const app of Object.values(model.applications)) {
@@ -73,6 +69,15 @@ function debugLogLines(ctx: SimContext, model: SimModel): { at: number; text: st
         if (at <= now) lines.push({ at, text: `${entity}: ${clock(at)} ${level} ${module} ${message}` });
       };
       push(times.agentStartAt, 'INFO', 'juju.worker.uniter', `unit "${unit.name}" started`);
+      const hookLine = (at: number, name: string, failed: boolean) =>
+        failed
+          ? push(
+              at,
+              'ERROR',
+              OPERATION,
+              `hook "${name}" (via explicit, bespoke hook script) failed: exit status 1`,
+            )
+          : push(at, 'INFO', OPERATION, `ran "${name}" hook (via explicit, bespoke hook script)`);
       if (failure && hook === 'install') {
         push(
           times.installAt,
@@ -80,35 +85,15 @@ function debugLogLines(ctx: SimContext, model: SimModel): { at: number; text: st
           `${entity}.install`,
           'E: Unable to locate package (simulated failure)',
         );
-        push(
-          times.installAt,
-          'ERROR',
-          'juju.worker.uniter.operation',
-          `hook "install" (via explicit, bespoke hook script) failed: exit status 1`,
-        );
+        hookLine(times.installAt, 'install', true);
         continue;
       }
-      push(
-        times.configureAt,
-        'INFO',
-        'juju.worker.uniter.operation',
-        'ran "install" hook (via explicit, bespoke hook script)',
-      );
+      hookLine(times.configureAt, 'install', false);
       if (failure) {
-        push(
-          times.configureAt,
-          'ERROR',
-          'juju.worker.uniter.operation',
-          `hook "${hook}" (via explicit, bespoke hook script) failed: exit status 1`,
-        );
+        hookLine(times.configureAt, hook, true);
         continue;
       }
-      push(
-        times.readyAt,
-        'INFO',
-        'juju.worker.uniter.operation',
-        'ran "config-changed" hook (via explicit, bespoke hook script)',
-      );
+      hookLine(times.readyAt, 'config-changed', false);
       if ((ctx.faults.lostAgents ?? []).includes(unit.name))
         push(times.readyAt, 'WARNING', 'juju.worker.uniter', 'connection to the controller lost (simulated)');
     }
