@@ -42,7 +42,8 @@ export function bundleTopology(bundle: unknown): Topology {
       const units = numUnits(body);
       return {
         name,
-        charm: charmName(String(body.charm ?? '')),
+        // the validator reports a charm that is not a string; the picture just leaves it out
+        charm: charmName(typeof body.charm === 'string' ? body.charm : ''),
         units,
         subordinate: bundle.bundle !== 'kubernetes' && units === 0,
         exposed: yamlBool(body.expose) === true || isMap(body['exposed-endpoints']),
@@ -52,7 +53,8 @@ export function bundleTopology(bundle: unknown): Topology {
   const edges: TopologyEdge[] = [];
   for (const relation of Array.isArray(bundle.relations) ? bundle.relations : []) {
     if (!Array.isArray(relation) || relation.length !== 2) continue;
-    const [a, b] = relation.map(String) as [string, string];
+    if (!relation.every((end) => typeof end === 'string')) continue;
+    const [a, b] = relation as [string, string];
     const from = a.split(':')[0]!;
     const to = b.split(':')[0]!;
     if (!known.has(from) || !known.has(to)) continue;
