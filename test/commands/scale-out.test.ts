@@ -70,7 +70,8 @@ test('a maas lab: plan shows the machines, deploy spreads compute units, scale g
   const up = await cli(lab, ['scale', 'compute=4']);
   t.is(up.exitCode, 0, up.stderr);
   t.regex(up.stdout, /Scale nova-compute to 4 units: added 2/);
-  t.regex(up.stdout, /✔ Wait for readiness/);
+  // at the simulator's settle-at-once pace the new units may already be ready when the step looks
+  t.regex(up.stdout, /(✔ Wait for readiness|↓ Wait for readiness \[SKIPPED: every application is ready\])/);
   t.regex(up.stdout, /nova-compute has 4 units and the model is ready\./);
   const grown = await computePlacement(lab);
   t.true(grown.ready);
